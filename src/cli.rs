@@ -1,0 +1,322 @@
+//! Command-line surface: clap derive structs only. Commands turn these into validated settings.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Make an Auth0 tenant code: declare it in YAML, plan, apply, render Streamlit secrets.
+#[derive(Debug, Parser)]
+#[command(name = "tenantform", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options that shape what is printed, shared by every command.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Print only errors and the essential result.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    /// Print more detail (requests made, timings).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+
+    /// When to color output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Never draw progress bars, even on a terminal.
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check tenant files without touching any tenant.
+    ///
+    /// Reports YAML errors, unknown fields, dangling references, invalid URLs and scopes with
+    /// file:line:col, then the posture checks (risky settings for an invite-only app) as
+    /// warnings, or as errors with --strict.
+    ///
+    /// Example: tenantform validate tenants/prod.yaml --strict
+    #[command(verbatim_doc_comment)]
+    Validate(ValidateArgs),
+
+    /// Print the JSON Schema of the tenant file format.
+    ///
+    /// tenants/schema.json is this output; editors use it through the
+    /// `# yaml-language-server: $schema=./schema.json` comment on top of each tenant file.
+    ///
+    /// Example: tenantform schema > tenants/schema.json
+    #[command(verbatim_doc_comment)]
+    Schema,
+
+    /// Show what would change to make the live tenant match the file.
+    ///
+    /// Reads the tenant through the Management API (read-only) and prints every field that
+    /// differs. With --detailed-exitcode: 0 no changes, 2 changes, 1 error.
+    ///
+    /// Example: tenantform plan tenants/prod.yaml --format markdown --detailed-exitcode
+    #[command(verbatim_doc_comment)]
+    Plan(PlanArgs),
+
+    /// Make the live tenant match the file, then verify by planning again.
+    ///
+    /// Shows the plan and asks for confirmation on a terminal; elsewhere needs --auto-approve.
+    ///
+    /// Example: tenantform apply tenants/dev.yaml --auto-approve
+    ///          tenantform apply --plan plan.json --auto-approve
+    #[command(verbatim_doc_comment)]
+    Apply(ApplyArgs),
+
+    /// Write .streamlit/secrets.toml and .env for one environment of the app.
+    ///
+    /// Example (local):   tenantform render tenants/dev.yaml --env local
+    /// Example (Railway): tenantform render tenants/prod.yaml --env production --from env && streamlit run app.py
+    #[command(verbatim_doc_comment)]
+    Render(RenderArgs),
+
+    /// Write a tenant file from an existing tenant, so that it plans with no changes.
+    ///
+    /// Example: tenantform export --out tenants/prod.yaml
+    #[command(verbatim_doc_comment)]
+    Export(ExportArgs),
+
+    /// Run a local Auth0 tenant (Management API and token endpoint) for offline work and tests.
+    ///
+    /// Prints the AUTH0_DOMAIN, AUTH0_M2M_CLIENT_ID and AUTH0_M2M_CLIENT_SECRET to use.
+    ///
+    /// Example: tenantform emulate --listen 127.0.0.1:8787 --state tenant.json --rate-limit free
+    #[command(verbatim_doc_comment)]
+    Emulate(EmulateArgs),
+
+    /// See the tool work in a minute, with no Auth0 account: plan, apply and plan again
+    /// against a built-in emulated tenant.
+    ///
+    /// Example: cargo run --release -- demo
+    #[command(verbatim_doc_comment)]
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Tenant files to check (default: every tenants/*.yaml).
+    pub files: Vec<PathBuf>,
+
+    /// Treat posture warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// How to reach the tenant's Management API. Names are the runbook's environment variables.
+#[derive(Debug, Args, Clone)]
+pub struct ConnectionArgs {
+    /// The tenant's domain, e.g. acme.eu.auth0.com (http:// only for loopback addresses).
+    #[arg(long, env = "AUTH0_DOMAIN")]
+    pub domain: Option<String>,
+
+    /// Client id of the M2M application tenantform authenticates as.
+    #[arg(long, env = "AUTH0_M2M_CLIENT_ID")]
+    pub client_id: Option<String>,
+
+    /// Client secret of that M2M application.
+    #[arg(long, env = "AUTH0_M2M_CLIENT_SECRET", hide_env_values = true)]
+    pub client_secret: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The tenant file.
+    pub file: PathBuf,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    pub format: PlanFormat,
+
+    /// Exit 2 when the plan has changes, 0 when it has none, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+
+    /// Save the plan (with a fingerprint of the live state) for `apply --plan`.
+    #[arg(long, value_name = "PLAN.json")]
+    pub out: Option<PathBuf>,
+
+    /// Also list live resources the file does not manage.
+    #[arg(long)]
+    pub show_unmanaged: bool,
+
+    /// Propose deleting resources listed under `removed:` in the file.
+    #[arg(long)]
+    pub allow_delete: bool,
+
+    /// Re-send write-only values (email provider credentials, action secrets).
+    #[arg(long)]
+    pub force_secrets: bool,
+
+    /// Treat posture warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The tenant file (not needed with --plan).
+    #[arg(required_unless_present = "plan")]
+    pub file: Option<PathBuf>,
+
+    /// Execute this saved plan exactly (refused if the tenant changed since).
+    #[arg(long, value_name = "PLAN.json")]
+    pub plan: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+
+    /// Allow deleting resources listed under `removed:`.
+    #[arg(long)]
+    pub allow_delete: bool,
+
+    /// Allow destructive replacements (a database connection rename loses its users).
+    #[arg(long)]
+    pub allow_replace: bool,
+
+    /// Re-send write-only values (email provider credentials, action secrets).
+    #[arg(long)]
+    pub force_secrets: bool,
+
+    /// Treat posture warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderSource {
+    /// Read client credentials from the tenant (needs read:client_keys).
+    Live,
+    /// Take every value from STREAMLIT_AUTH_* / AUTH0_* environment variables; no network.
+    Env,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The tenant file.
+    pub file: PathBuf,
+
+    /// The environment of the app to render (declared under `streamlit.environments`).
+    #[arg(long = "env", value_name = "NAME")]
+    pub environment: String,
+
+    /// Where the values come from.
+    #[arg(long, value_enum, default_value_t = RenderSource::Live)]
+    pub from: RenderSource,
+
+    /// Directory to write `.streamlit/secrets.toml` and `.env` into.
+    #[arg(long, default_value = ".")]
+    pub out_dir: PathBuf,
+
+    /// Provider name for st.login("NAME") (overrides the file's `streamlit.provider`).
+    #[arg(long)]
+    pub provider_name: Option<String>,
+
+    /// Put the provider keys in [auth] itself, for a bare st.login().
+    #[arg(long)]
+    pub default_provider: bool,
+
+    /// Replace the cookie secret (logs everyone out).
+    #[arg(long)]
+    pub rotate_cookie_secret: bool,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Where to write the tenant file.
+    #[arg(long, default_value = "tenants/exported.yaml")]
+    pub out: PathBuf,
+
+    /// Only these kinds (comma separated: tenant, applications, grants, connections,
+    /// email_provider, email_templates, actions, triggers, users).
+    #[arg(long, value_delimiter = ',')]
+    pub include: Vec<String>,
+
+    /// Leave out these kinds.
+    #[arg(long, value_delimiter = ',')]
+    pub exclude: Vec<String>,
+
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EmulateArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    pub listen: SocketAddr,
+
+    /// Load the tenant from this file at start and save it there on exit.
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+
+    /// Rate limit: off, free, essentials, enterprise, or RATE/BURST (requests per second).
+    #[arg(long, default_value = "off")]
+    pub rate_limit: String,
+
+    /// Probability (0..1) that a request meets an injected fault.
+    #[arg(long, default_value_t = 0.0)]
+    pub faults: f64,
+
+    /// Seed for the fault sequence.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+
+    /// Write one JSON line per request here (secret fields masked).
+    #[arg(long)]
+    pub request_log: Option<PathBuf>,
+
+    /// Client id of the M2M application to create (generated when absent).
+    #[arg(long, requires = "client_secret")]
+    pub client_id: Option<String>,
+
+    /// Client secret of that application (generated when absent).
+    #[arg(long, requires = "client_id", hide_env_values = true)]
+    pub client_secret: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The tenant file to demonstrate with.
+    #[arg(long, default_value = "tenants/dev.yaml")]
+    pub file: PathBuf,
+}

@@ -1,0 +1,9 @@
+//! `tenantform plan`.
+
+use crate::cli::{PlanArgs, OutputArgs};
+use crate::commands::ExitStatus;
+
+#[allow(clippy::unused_async)]
+pub async fn run(_args: PlanArgs, _output: &OutputArgs) -> anyhow::Result<ExitStatus> {
+    crate::commands::not_implemented("plan")
+}

@@ -1,0 +1,2 @@
+//! The one integration-test binary: drives the real CLI and the in-process emulator.
+//! Each area has its own module directory.
