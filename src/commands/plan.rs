@@ -1,6 +1,6 @@
 //! `tenantform plan`.
 
-use crate::cli::{PlanArgs, OutputArgs};
+use crate::cli::{OutputArgs, PlanArgs};
 use crate::commands::ExitStatus;
 
 #[allow(clippy::unused_async)]

@@ -1,6 +1,6 @@
 //! `tenantform render`.
 
-use crate::cli::{RenderArgs, OutputArgs};
+use crate::cli::{OutputArgs, RenderArgs};
 use crate::commands::ExitStatus;
 
 #[allow(clippy::unused_async)]

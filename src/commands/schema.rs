@@ -1,7 +1,10 @@
-//! `tenantform schema`.
+//! `tenantform schema`: print the tenant file's JSON Schema.
+
+use std::io::Write;
 
 use crate::commands::ExitStatus;
 
 pub fn run() -> anyhow::Result<ExitStatus> {
-    crate::commands::not_implemented("schema")
+    std::io::stdout().write_all(crate::model::schema::tenant_file_schema_json().as_bytes())?;
+    Ok(ExitStatus::Success)
 }

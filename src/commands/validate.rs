@@ -1,8 +1,83 @@
-//! `tenantform validate`.
+//! `tenantform validate`: check tenant files without touching any tenant.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
 
 use crate::cli::{OutputArgs, ValidateArgs};
 use crate::commands::ExitStatus;
+use crate::model::load::LoadOptions;
+use crate::model::validate::load_and_check;
+use crate::model::{Diagnostic, Severity};
 
-pub fn run(_args: &ValidateArgs, _output: &OutputArgs) -> anyhow::Result<ExitStatus> {
-    crate::commands::not_implemented("validate")
+pub fn run(args: &ValidateArgs, output: &OutputArgs) -> anyhow::Result<ExitStatus> {
+    let files = if args.files.is_empty() {
+        default_tenant_files(Path::new("tenants"))?
+    } else {
+        args.files.clone()
+    };
+    let mut failed = false;
+    for file in &files {
+        let (_, diagnostics) = load_and_check(file, args.strict, LoadOptions::default());
+        print_diagnostics(&diagnostics);
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        let warnings = diagnostics.len() - errors;
+        failed |= errors > 0;
+        if !output.quiet {
+            let verdict = if errors > 0 { "invalid" } else { "valid" };
+            anstream::println!(
+                "{}: {verdict} ({})",
+                file.display(),
+                count_words(errors, warnings)
+            );
+        }
+    }
+    Ok(if failed {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// Every `*.yaml` directly under `dir` (shared layers live in subdirectories), sorted.
+pub fn default_tenant_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).with_context(|| {
+        format!(
+            "cannot list {} (pass tenant files explicitly)",
+            dir.display()
+        )
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.is_file()
+                && path
+                    .extension()
+                    .is_some_and(|ext| ext == "yaml" || ext == "yml")
+        })
+        .collect();
+    files.sort();
+    anyhow::ensure!(!files.is_empty(), "no tenant files in {}", dir.display());
+    Ok(files)
+}
+
+/// Diagnostics go to stderr, errors first, colored when it is a terminal.
+pub fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    for diagnostic in diagnostics {
+        let style = match diagnostic.severity {
+            Severity::Error => anstyle::AnsiColor::Red.on_default().bold(),
+            Severity::Warning => anstyle::AnsiColor::Yellow.on_default().bold(),
+        };
+        anstream::eprintln!("{style}{diagnostic}{style:#}");
+    }
+}
+
+fn count_words(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }

@@ -1,0 +1,133 @@
+//! Applications (Auth0 clients), keyed in the file by a stable name.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// An application (an Auth0 client). Fields left out are not managed: tenantform neither
+/// compares nor changes them (Auth0's defaults apply on create).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Application {
+    /// Display name in Auth0; it identifies the application in the live tenant, so keep it unique.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// `regular_web` for a Streamlit app, `non_interactive` for an M2M application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_type: Option<AppType>,
+
+    /// Free text shown in the dashboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+
+    /// Allowed Callback URLs. A Streamlit app needs `<app url>/oauth2callback` for every environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callbacks: Option<Vec<String>>,
+
+    /// Allowed Logout URLs. Streamlit >= 1.53 sends the redirect_uri as the post-logout
+    /// redirect, so it must be listed here too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_logout_urls: Option<Vec<String>>,
+
+    /// Allowed Web Origins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_origins: Option<Vec<String>>,
+
+    /// Allowed Origins (CORS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_origins: Option<Vec<String>>,
+
+    /// Application Login URI. Must be https (Auth0 rejects http://localhost): leave it out locally.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initiate_login_uri: Option<String>,
+
+    /// Grant types, e.g. `[authorization_code, refresh_token]` for a web app,
+    /// `[client_credentials]` for M2M. Auth0's create default also enables `implicit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_types: Option<Vec<String>>,
+
+    /// How the application authenticates at the token endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_endpoint_auth_method: Option<TokenEndpointAuthMethod>,
+
+    /// OIDC Conformant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oidc_conformant: Option<bool>,
+
+    /// First-party application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_first_party: Option<bool>,
+
+    /// ID token signing settings. Streamlit needs RS256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwt_configuration: Option<JwtConfiguration>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AppType {
+    /// Regular Web Application (Streamlit, server-side apps).
+    RegularWeb,
+    /// Machine to Machine application.
+    NonInteractive,
+    /// Single Page Application.
+    Spa,
+    /// Native application.
+    Native,
+}
+
+impl AppType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppType::RegularWeb => "regular_web",
+            AppType::NonInteractive => "non_interactive",
+            AppType::Spa => "spa",
+            AppType::Native => "native",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenEndpointAuthMethod {
+    None,
+    ClientSecretPost,
+    /// "Client Secret (Basic)" in the dashboard: what the runbook selects.
+    ClientSecretBasic,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JwtConfiguration {
+    /// Signing algorithm of ID tokens. Auth0 creates clients with HS256; Streamlit needs RS256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alg: Option<JwtAlg>,
+
+    /// Lifetime of ID tokens, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifetime_in_seconds: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum JwtAlg {
+    HS256,
+    RS256,
+    PS256,
+}
+
+/// Grant types Auth0 accepts on a client.
+pub const KNOWN_GRANT_TYPES: &[&str] = &[
+    "authorization_code",
+    "implicit",
+    "refresh_token",
+    "client_credentials",
+    "password",
+    "http://auth0.com/oauth/grant-type/password-realm",
+    "http://auth0.com/oauth/grant-type/mfa-oob",
+    "http://auth0.com/oauth/grant-type/mfa-otp",
+    "http://auth0.com/oauth/grant-type/mfa-recovery-code",
+    "http://auth0.com/oauth/grant-type/passwordless/otp",
+    "urn:ietf:params:oauth:grant-type:device_code",
+    "urn:ietf:params:oauth:grant-type:token-exchange",
+    "urn:openid:params:grant-type:ciba",
+];

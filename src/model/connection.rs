@@ -1,0 +1,62 @@
+//! Database connections.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A database connection (strategy `auth0`). Its `name` can never change in Auth0: a rename is
+/// a delete and a create that loses every user, which tenantform only does when told to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConnection {
+    /// The connection name in Auth0 (immutable). Defaults to the key. Use `<app>-users`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+
+    /// The name this connection had before, when you really mean to rename it. Planned as a
+    /// destructive replace (all users of the old connection are lost); apply needs `--allow-replace`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+
+    /// "Disable Sign Ups": true for an invite-only app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_signup: Option<bool>,
+
+    /// Brute-force protection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brute_force_protection: Option<bool>,
+
+    /// Password strength policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_policy: Option<PasswordPolicy>,
+
+    /// Minimum password length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_min_length: Option<u32>,
+
+    /// Require a username as well as an email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_username: Option<bool>,
+
+    /// Applications (keys under `applications`) this connection is enabled for. Applications
+    /// declared in the file but not listed are disabled; applications the file does not
+    /// declare are left alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_applications: Option<Vec<String>>,
+}
+
+impl DatabaseConnection {
+    /// The Auth0 name: `name`, else the key.
+    pub fn auth0_name<'a>(&'a self, key: &'a str) -> &'a str {
+        self.name.as_deref().unwrap_or(key)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordPolicy {
+    None,
+    Low,
+    Fair,
+    Good,
+    Excellent,
+}

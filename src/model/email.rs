@@ -1,0 +1,237 @@
+//! The email provider and email templates.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::secret::SecretRef;
+
+/// The tenant's email provider (a singleton in Auth0).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailProvider {
+    /// The provider. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<EmailProviderName>,
+
+    /// Whether Auth0 sends mail through it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+
+    /// The From address, e.g. `no-reply@mg.example.com`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_from_address: Option<String>,
+
+    /// Credentials. Secret ones (`api_key`, `smtp_pass`, `secret_access_key`) must be
+    /// `${VAR}` references; Auth0 never returns them, so a plan cannot see their drift.
+    #[serde(default, skip_serializing_if = "EmailCredentials::is_empty")]
+    pub credentials: EmailCredentials,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailProviderName {
+    Mailgun,
+    Smtp,
+    Sendgrid,
+    Ses,
+    Mandrill,
+    Sparkpost,
+}
+
+impl EmailProviderName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmailProviderName::Mailgun => "mailgun",
+            EmailProviderName::Smtp => "smtp",
+            EmailProviderName::Sendgrid => "sendgrid",
+            EmailProviderName::Ses => "ses",
+            EmailProviderName::Mandrill => "mandrill",
+            EmailProviderName::Sparkpost => "sparkpost",
+        }
+    }
+
+    /// The secret credentials this provider requires.
+    pub fn required_secrets(self) -> &'static [&'static str] {
+        match self {
+            EmailProviderName::Smtp => &["smtp_pass"],
+            EmailProviderName::Ses => &["secret_access_key"],
+            _ => &["api_key"],
+        }
+    }
+}
+
+impl fmt::Display for EmailProviderName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Provider credentials. Which fields apply depends on the provider.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailCredentials {
+    /// Mailgun, SendGrid, Mandrill, SparkPost API key (secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<SecretRef>,
+    /// Mailgun sending domain, e.g. `mg.example.com`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Mailgun (`us`, `eu`) or SES region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// SMTP host, e.g. `smtp.gmail.com`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_host: Option<String>,
+    /// SMTP port: 587 (STARTTLS) or 465 (SSL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_port: Option<u16>,
+    /// SMTP user name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_user: Option<String>,
+    /// SMTP password (secret), e.g. a Gmail App Password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_pass: Option<SecretRef>,
+    /// SES access key id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+    /// SES secret access key (secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_access_key: Option<SecretRef>,
+}
+
+impl EmailCredentials {
+    pub fn is_empty(&self) -> bool {
+        *self == EmailCredentials::default()
+    }
+
+    /// The secret fields, by their YAML names.
+    pub fn secrets(&self) -> Vec<(&'static str, &SecretRef)> {
+        [
+            ("api_key", self.api_key.as_ref()),
+            ("smtp_pass", self.smtp_pass.as_ref()),
+            ("secret_access_key", self.secret_access_key.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(name, secret)| secret.map(|secret| (name, secret)))
+        .collect()
+    }
+}
+
+/// An email template, keyed by its Auth0 name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailTemplate {
+    /// Send this email at all. The runbook disables `verify_email` and `welcome_email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+
+    /// Subject line (Liquid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+
+    /// From address; empty uses the provider's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+
+    /// The HTML body inline. Use `body_file` for anything longer than a line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+
+    /// Path of a file holding the HTML body, relative to the project root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_file: Option<String>,
+
+    /// "Redirect To" after the link is used, e.g. `{{ application.callback_domain }}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_url: Option<String>,
+
+    /// How long the link in the email stays valid, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_lifetime_in_seconds: Option<u32>,
+
+    /// Add the user's email to the redirect URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_email_in_redirect: Option<bool>,
+
+    /// Template syntax; Auth0 supports only `liquid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syntax: Option<TemplateSyntax>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TemplateSyntax {
+    Liquid,
+}
+
+/// Auth0's email template names.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum TemplateName {
+    /// Verification Email (link).
+    VerifyEmail,
+    /// Verification Email (code).
+    VerifyEmailByCode,
+    /// Change Password (link): the invitation and reset email of the runbook.
+    ResetEmail,
+    /// Change Password (code).
+    ResetEmailByCode,
+    /// Welcome Email.
+    WelcomeEmail,
+    BlockedAccount,
+    StolenCredentials,
+    EnrollmentEmail,
+    MfaOobCode,
+    UserInvitation,
+    /// Legacy change-password template.
+    ChangePassword,
+    /// Legacy password-reset template.
+    PasswordReset,
+    AsyncApproval,
+}
+
+impl TemplateName {
+    pub const ALL: [TemplateName; 13] = [
+        TemplateName::VerifyEmail,
+        TemplateName::VerifyEmailByCode,
+        TemplateName::ResetEmail,
+        TemplateName::ResetEmailByCode,
+        TemplateName::WelcomeEmail,
+        TemplateName::BlockedAccount,
+        TemplateName::StolenCredentials,
+        TemplateName::EnrollmentEmail,
+        TemplateName::MfaOobCode,
+        TemplateName::UserInvitation,
+        TemplateName::ChangePassword,
+        TemplateName::PasswordReset,
+        TemplateName::AsyncApproval,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TemplateName::VerifyEmail => "verify_email",
+            TemplateName::VerifyEmailByCode => "verify_email_by_code",
+            TemplateName::ResetEmail => "reset_email",
+            TemplateName::ResetEmailByCode => "reset_email_by_code",
+            TemplateName::WelcomeEmail => "welcome_email",
+            TemplateName::BlockedAccount => "blocked_account",
+            TemplateName::StolenCredentials => "stolen_credentials",
+            TemplateName::EnrollmentEmail => "enrollment_email",
+            TemplateName::MfaOobCode => "mfa_oob_code",
+            TemplateName::UserInvitation => "user_invitation",
+            TemplateName::ChangePassword => "change_password",
+            TemplateName::PasswordReset => "password_reset",
+            TemplateName::AsyncApproval => "async_approval",
+        }
+    }
+}
+
+impl fmt::Display for TemplateName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,113 @@
+//! Posture checks: settings that are valid but risky for an invite-only app. Warnings by
+//! default, errors with `--strict`; each explains the risk.
+
+use url::Url;
+
+use super::action::Trigger;
+use super::application::JwtAlg;
+use super::diagnostic::{Diagnostic, Severity};
+use super::load::LoadedTenant;
+
+/// Every posture finding, as warnings (or errors when `strict`).
+pub fn check(loaded: &LoadedTenant, strict: bool) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let tenant = &loaded.tenant;
+    let invite_only = tenant.invite_only == Some(true);
+
+    if invite_only {
+        for (key, connection) in &tenant.connections {
+            if connection.disable_signup != Some(true) {
+                found.push(loaded.warning_at("posture/signup-enabled", &format!("connections.{key}"), format!("sign-ups are not disabled on connection `{}` in an invite-only tenant", connection.auth0_name(key)))
+                    .explained("anyone who finds the login page can create an account; set `disable_signup: true`"));
+            }
+        }
+        if tenant
+            .bindings
+            .get(&Trigger::PostLogin)
+            .is_none_or(Vec::is_empty)
+        {
+            found.push(loaded.warning_at("posture/no-post-login-action", "bindings", "no post-login Action is bound in an invite-only tenant")
+                .explained("without an Action that denies uninvited users, a social connection enabled later lets anyone in; bind one under `bindings.post-login`"));
+        }
+    }
+    let flag = tenant
+        .tenant
+        .as_ref()
+        .and_then(|settings| settings.flags.as_ref())
+        .and_then(|flags| flags.enable_client_connections);
+    if flag != Some(false) {
+        found.push(loaded.warning_at("posture/client-connections", "tenant.flags.enable_client_connections", "\"Enable Application Connections\" is not declared false")
+            .explained("every new application then gets every connection, which can open an invite-only app to social sign-up; set `tenant.flags.enable_client_connections: false`"));
+    }
+
+    for (key, app) in &tenant.applications {
+        for (field, urls) in [
+            ("callbacks", &app.callbacks),
+            ("allowed_logout_urls", &app.allowed_logout_urls),
+            ("web_origins", &app.web_origins),
+        ] {
+            for (index, url) in urls.iter().flatten().enumerate() {
+                let path = format!("applications.{key}.{field}[{index}]");
+                if url.contains('*') {
+                    found.push(loaded.warning_at("posture/wildcard-url", &path, format!("wildcard URL `{url}`"))
+                        .explained("a wildcard lets any matching host receive authorization codes; list each URL"));
+                } else if field == "callbacks" && is_plain_http_remote(url) {
+                    found.push(loaded.warning_at("posture/http-callback", &path, format!("callback `{url}` uses http:// on a non-local host"))
+                        .explained("authorization codes travel in clear text; use https:// (http:// is only fine for localhost)"));
+                }
+            }
+        }
+        if let Some(uri) = app
+            .initiate_login_uri
+            .as_deref()
+            .filter(|uri| !uri.is_empty())
+            && !uri.starts_with("https://")
+        {
+            found.push(loaded.warning_at("posture/login-uri-not-https", &format!("applications.{key}.initiate_login_uri"), format!("initiate_login_uri `{uri}` is not https"))
+                .explained("Auth0 rejects a non-https Application Login URI; leave it out for local environments"));
+        }
+    }
+
+    if let Some(streamlit) = &tenant.streamlit
+        && let Some(key) = &streamlit.application
+        && let Some(app) = tenant.applications.get(key)
+    {
+        let alg = app.jwt_configuration.as_ref().and_then(|jwt| jwt.alg);
+        if alg != Some(JwtAlg::RS256) {
+            found.push(loaded.warning_at("posture/streamlit-needs-rs256", &format!("applications.{key}"), format!("the Streamlit application `{key}` does not declare `jwt_configuration.alg: RS256`"))
+                .explained("Auth0 creates clients with HS256 ID tokens, which Streamlit's OIDC client cannot verify; login fails"));
+        }
+        for (name, environment) in &streamlit.environments {
+            let Some(redirect) = environment.redirect_uri() else {
+                continue;
+            };
+            for (field, urls) in [
+                ("callbacks", &app.callbacks),
+                ("allowed_logout_urls", &app.allowed_logout_urls),
+            ] {
+                if !urls.iter().flatten().any(|url| *url == redirect) {
+                    found.push(loaded.warning_at("posture/redirect-uri-not-allowed", &format!("streamlit.environments.{name}"), format!("the `{name}` redirect_uri `{redirect}` is not in `applications.{key}.{field}`"))
+                        .explained(if field == "callbacks" {
+                            "Auth0 refuses the login with \"Callback URL mismatch\""
+                        } else {
+                            "Streamlit >= 1.53 sends the redirect_uri as the post-logout redirect; Auth0 refuses the logout"
+                        }));
+                }
+            }
+        }
+    }
+
+    if strict {
+        for diagnostic in &mut found {
+            diagnostic.severity = Severity::Error;
+        }
+    }
+    found
+}
+
+fn is_plain_http_remote(url: &str) -> bool {
+    Url::parse(url).is_ok_and(|url| {
+        url.scheme() == "http"
+            && !matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"))
+    })
+}
