@@ -224,8 +224,21 @@ impl LayerReader<'_> {
         };
         let dir = path.parent().unwrap_or(Path::new("."));
         for (index, base) in file.extends.iter().enumerate() {
-            let base_path = dir.join(base);
-            if base_path.is_file() {
+            let base_path = clean_path(&dir.join(base));
+            let leads_back = base_path
+                .canonicalize()
+                .is_ok_and(|canonical| self.visiting.contains(&canonical));
+            if leads_back {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "extends-cycle",
+                        path,
+                        format!("`{base}` extends this file again (a cycle)"),
+                    )
+                    .at(source_map.position(&format!("extends[{index}]")))
+                    .with_path(format!("extends[{index}]")),
+                );
+            } else if base_path.is_file() {
                 self.read(&base_path);
             } else {
                 self.diagnostics.push(
@@ -278,9 +291,18 @@ fn parse_options() -> Options {
 }
 
 fn yaml_error(path: &Path, error: &serde_saphyr::Error) -> Diagnostic {
-    let message = serde_saphyr::DefaultMessageFormatter
+    let mut message = serde_saphyr::DefaultMessageFormatter
         .format_message(error)
         .into_owned();
+    // The parser's advice is for its API users, not for people editing a tenant file.
+    if let Some(cut) = message.find(", set DuplicateKeyPolicy") {
+        message.truncate(cut);
+    }
+    if message == "expected sequence start" {
+        message = "expected a list (`[a, b]` or `- a` lines)".to_owned();
+    } else if let Some(kind) = message.strip_prefix("invalid u") {
+        message = format!("expected a whole number from 0 (unsigned {kind}-bit)");
+    }
     let position = error
         .location()
         .filter(|location| location.line() > 0)
@@ -294,11 +316,16 @@ fn yaml_error(path: &Path, error: &serde_saphyr::Error) -> Diagnostic {
 }
 
 fn yaml_error_code(message: &str) -> &'static str {
-    if message.contains("unknown field") {
+    if message.contains("a secret must be") {
+        "secret-in-file"
+    } else if message.contains("unknown field") {
         "unknown-field"
     } else if message.contains("duplicate") {
         "duplicate-key"
     } else if message.contains("invalid type")
+        || message.starts_with("expected")
+        || message.contains("invalid boolean")
+        || message.contains("invalid number")
         || message.contains("invalid value")
         || message.contains("variant")
     {
@@ -442,6 +469,26 @@ fn read_project_file(root: &Path, relative: &str) -> Result<String, String> {
     let path = root.join(relative_path);
     std::fs::read_to_string(&path)
         .map_err(|error| format!("cannot read `{}`: {error}", path.display()))
+}
+
+/// `a/b/../c` as `a/c`, so messages name files the way a person would.
+fn clean_path(path: &Path) -> PathBuf {
+    let mut cleaned = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir
+                if cleaned
+                    .components()
+                    .next_back()
+                    .is_some_and(|last| matches!(last, Component::Normal(_))) =>
+            {
+                cleaned.pop();
+            }
+            other => cleaned.push(other),
+        }
+    }
+    cleaned
 }
 
 /// The project root: the parent of the `tenants/` directory holding the file, else the file's directory.

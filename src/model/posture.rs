@@ -15,6 +15,15 @@ pub fn check(loaded: &LoadedTenant, strict: bool) -> Vec<Diagnostic> {
     let invite_only = tenant.invite_only == Some(true);
 
     if invite_only {
+        let flag = tenant
+            .tenant
+            .as_ref()
+            .and_then(|settings| settings.flags.as_ref())
+            .and_then(|flags| flags.enable_client_connections);
+        if flag != Some(false) {
+            found.push(loaded.warning_at("posture/client-connections", "tenant.flags.enable_client_connections", "\"Enable Application Connections\" is not declared false")
+                .explained("every new application then gets every connection, which can open an invite-only app to social sign-up; set `tenant.flags.enable_client_connections: false`"));
+        }
         for (key, connection) in &tenant.connections {
             if connection.disable_signup != Some(true) {
                 found.push(loaded.warning_at("posture/signup-enabled", &format!("connections.{key}"), format!("sign-ups are not disabled on connection `{}` in an invite-only tenant", connection.auth0_name(key)))
@@ -30,16 +39,6 @@ pub fn check(loaded: &LoadedTenant, strict: bool) -> Vec<Diagnostic> {
                 .explained("without an Action that denies uninvited users, a social connection enabled later lets anyone in; bind one under `bindings.post-login`"));
         }
     }
-    let flag = tenant
-        .tenant
-        .as_ref()
-        .and_then(|settings| settings.flags.as_ref())
-        .and_then(|flags| flags.enable_client_connections);
-    if flag != Some(false) {
-        found.push(loaded.warning_at("posture/client-connections", "tenant.flags.enable_client_connections", "\"Enable Application Connections\" is not declared false")
-            .explained("every new application then gets every connection, which can open an invite-only app to social sign-up; set `tenant.flags.enable_client_connections: false`"));
-    }
-
     for (key, app) in &tenant.applications {
         for (field, urls) in [
             ("callbacks", &app.callbacks),

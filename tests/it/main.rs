@@ -1,2 +1,5 @@
 //! The one integration-test binary: drives the real CLI and the in-process emulator.
 //! Each area has its own module directory.
+
+mod support;
+mod validate;

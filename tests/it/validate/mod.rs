@@ -1,0 +1,207 @@
+//! `tenantform validate` and `tenantform schema`: the examples, the broken corpus, the posture
+//! checks, and the published JSON Schema.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{Tenantform, project_dir};
+
+fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn relative(path: &Path) -> String {
+    path.strip_prefix(project_dir())
+        .unwrap()
+        .display()
+        .to_string()
+}
+
+#[test]
+fn examples_validate_clean_with_no_warnings() {
+    let run = Tenantform::new().args(["validate", "--strict"]).run();
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    assert_eq!(run.stderr, "");
+    assert!(
+        run.stdout
+            .contains("tenants/dev.yaml: valid (0 errors, 0 warnings)")
+    );
+    assert!(
+        run.stdout
+            .contains("tenants/prod.yaml: valid (0 errors, 0 warnings)")
+    );
+}
+
+/// Every broken tenant file exits 1 and names the place of each problem; the snapshots pin the
+/// exact locations and messages.
+#[test]
+fn broken_tenant_files_are_rejected_with_their_location() {
+    let files = yaml_files(&project_dir().join("tests/fixtures/broken/tenants"));
+    assert!(files.len() >= 30, "the corpus has {} files", files.len());
+    for file in files {
+        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let shown = relative(&file);
+        let run = Tenantform::new().args(["validate", shown.as_str()]).run();
+        assert_eq!(
+            run.code, 1,
+            "{name} should be rejected; stderr: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .lines()
+                .all(|line| line.starts_with("tests/fixtures/broken/tenants/")
+                    || line.starts_with("  = why")),
+            "{name}: every diagnostic names its file: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains(": error["), "{name}: {}", run.stderr);
+        insta::assert_snapshot!(format!("broken__{name}"), run.stderr);
+    }
+}
+
+/// Each posture case is a warning by default and an error with --strict, with its explanation.
+#[test]
+fn posture_checks_warn_and_fail_with_strict() {
+    let files = yaml_files(&project_dir().join("tests/fixtures/posture/tenants/cases"));
+    assert_eq!(files.len(), 8);
+    for file in files {
+        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let shown = relative(&file);
+        let lenient = Tenantform::new().args(["validate", shown.as_str()]).run();
+        assert_eq!(lenient.code, 0, "{name}: {}", lenient.stderr);
+        assert!(
+            lenient.stderr.contains(&format!("warning[posture/{name}]")),
+            "{name}: {}",
+            lenient.stderr
+        );
+        assert!(
+            lenient.stderr.contains("= why: "),
+            "{name} explains the risk"
+        );
+        let strict = Tenantform::new()
+            .args(["validate", "--strict", shown.as_str()])
+            .run();
+        assert_eq!(strict.code, 1, "{name} fails with --strict");
+        assert!(strict.stderr.contains(&format!("error[posture/{name}]")));
+    }
+}
+
+#[test]
+fn the_posture_base_is_itself_clean() {
+    let run = Tenantform::new()
+        .args([
+            "validate",
+            "--strict",
+            "tests/fixtures/posture/tenants/base.yaml",
+        ])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn variables_come_from_a_dotenv_file_beside_the_tenant_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let tenants = dir.path().join("tenants");
+    std::fs::create_dir(&tenants).unwrap();
+    std::fs::write(
+        tenants.join("t.yaml"),
+        "applications:\n  app:\n    name: App\n    app_type: regular_web\n    callbacks: [\"https://${APP_HOST}/oauth2callback\"]\n",
+    )
+    .unwrap();
+    let missing = Tenantform::new()
+        .current_dir(dir.path())
+        .args(["validate", "tenants/t.yaml"])
+        .run();
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing
+            .stderr
+            .contains("tenants/t.yaml:5:26: error[undefined-variable]"),
+        "{}",
+        missing.stderr
+    );
+    std::fs::write(tenants.join(".env"), "APP_HOST=app.example.com\n").unwrap();
+    let defined = Tenantform::new()
+        .current_dir(dir.path())
+        .args(["validate", "tenants/t.yaml"])
+        .run();
+    assert_eq!(defined.code, 0, "{}", defined.stderr);
+}
+
+#[test]
+fn secret_variables_are_only_required_when_a_tenant_is_touched() {
+    // validate lints the shape without the secret; MAILGUN_API_KEY is not set in tests.
+    let run = Tenantform::new()
+        .args(["validate", "tenants/dev.yaml"])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn the_published_schema_is_up_to_date() {
+    let run = Tenantform::new().args(["schema"]).run();
+    assert_eq!(run.code, 0);
+    let checked_in = std::fs::read_to_string(project_dir().join("tenants/schema.json")).unwrap();
+    assert!(
+        run.stdout == checked_in,
+        "tenants/schema.json is stale: run `cargo run -- schema > tenants/schema.json`"
+    );
+}
+
+fn yaml_as_json(path: &Path) -> serde_json::Value {
+    serde_saphyr::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn the_schema_validates_the_examples_and_rejects_unknown_fields() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(project_dir().join("tenants/schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema is a valid JSON Schema");
+    for example in [
+        "tenants/dev.yaml",
+        "tenants/prod.yaml",
+        "tenants/shared/reporting-dashboard.yaml",
+    ] {
+        let instance = yaml_as_json(&project_dir().join(example));
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{example}: {errors:?}");
+    }
+    let broken = yaml_as_json(
+        &project_dir().join("tests/fixtures/broken/tenants/03-unknown-application-field.yaml"),
+    );
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn every_example_file_starts_with_the_schema_comment() {
+    for example in [
+        "tenants/dev.yaml",
+        "tenants/prod.yaml",
+        "tenants/shared/reporting-dashboard.yaml",
+    ] {
+        let text = std::fs::read_to_string(project_dir().join(example)).unwrap();
+        assert!(
+            text.starts_with("# yaml-language-server: $schema="),
+            "{example}"
+        );
+    }
+}
+
+#[test]
+fn commands_not_written_yet_say_so() {
+    let run = Tenantform::new().args(["export"]).run();
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("not implemented yet"), "{}", run.stderr);
+}
