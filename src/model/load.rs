@@ -299,7 +299,7 @@ fn yaml_error(path: &Path, error: &serde_saphyr::Error) -> Diagnostic {
         message.truncate(cut);
     }
     if message == "expected sequence start" {
-        message = "expected a list (`[a, b]` or `- a` lines)".to_owned();
+        "expected a list (`[a, b]` or `- a` lines)".clone_into(&mut message);
     } else if let Some(kind) = message.strip_prefix("invalid u") {
         message = format!("expected a whole number from 0 (unsigned {kind}-bit)");
     }
