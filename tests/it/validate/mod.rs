@@ -133,6 +133,20 @@ fn variables_come_from_a_dotenv_file_beside_the_tenant_file() {
         .args(["validate", "tenants/t.yaml"])
         .run();
     assert_eq!(defined.code, 0, "{}", defined.stderr);
+    // The process environment wins over .env: a bad value there is what gets validated.
+    let overridden = Tenantform::new()
+        .current_dir(dir.path())
+        .env("APP_HOST", "bad host")
+        .args(["validate", "tenants/t.yaml"])
+        .run();
+    assert_eq!(overridden.code, 1, "{}", overridden.stderr);
+    assert!(
+        overridden
+            .stderr
+            .contains("`https://bad host/oauth2callback` is not a valid URL"),
+        "{}",
+        overridden.stderr
+    );
 }
 
 #[test]
