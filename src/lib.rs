@@ -13,4 +13,5 @@ pub mod emulator;
 pub mod live;
 pub mod model;
 pub mod plan;
+pub mod printer;
 pub mod render;
