@@ -1,0 +1,578 @@
+//! A client-side mirror of Auth0's token bucket, so that requests wait *before* they would be
+//! refused instead of collecting 429s.
+//!
+//! The server is a token bucket: `x-ratelimit-limit` is the burst (capacity), tokens refill
+//! continuously, `x-ratelimit-remaining` is what is left after this request and
+//! `x-ratelimit-reset` (Unix seconds) is when the bucket is full again. The refill rate is not
+//! sent, so it is estimated:
+//! - from each response alone: `(limit - remaining) / (reset - now)`, the largest seen so far
+//!   (the reset is whole seconds, so one sample is coarse; their maximum converges quickly);
+//! - over a window of consecutive responses in which the bucket never filled up:
+//!   `(remaining_now - remaining_then + requests_counted) / elapsed`, whose error shrinks as
+//!   the window grows; its lower bound raises the estimate and, once the window has seen ten
+//!   tokens refill, its upper bound caps it (this corrects samples from a server that rounds
+//!   the reset down);
+//! - a 429 means the estimate was too high: it is lowered and capped for the rest of the run.
+//!
+//! Requests in flight hold a token from the local bucket; when a response reports fewer
+//! tokens than the local bucket believes, the local bucket is lowered to what the server says
+//! minus the other requests still in flight (which the server may not have counted yet).
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::HeaderMap;
+
+/// The three rate-limit headers of one response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitHeaders {
+    pub limit: u32,
+    pub remaining: u32,
+    /// Unix epoch seconds at which the bucket is full again.
+    pub reset: u64,
+}
+
+impl RateLimitHeaders {
+    /// The headers of a response, when all three are present and numeric.
+    pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
+        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
+        Some(Self {
+            limit: u32::try_from(number("x-ratelimit-limit")?).ok()?,
+            remaining: u32::try_from(number("x-ratelimit-remaining")?).ok()?,
+            reset: number("x-ratelimit-reset")?,
+        })
+    }
+
+    /// Seconds from `now` until the reset (negative when it is already past).
+    pub fn reset_in(&self, now: SystemTime) -> f64 {
+        let now = now
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs_f64();
+        #[allow(clippy::cast_precision_loss)]
+        let reset = self.reset as f64;
+        reset - now
+    }
+}
+
+/// What a request must do before it is sent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Admission {
+    Go,
+    /// Wait this long, then ask again.
+    Wait(Duration),
+    /// The limits are unknown and a first request is in flight: wait for its answer.
+    WaitForFirstResponse,
+}
+
+/// Pacing below the estimate by this factor leaves room for clock and latency jitter.
+const SAFETY: f64 = 0.97;
+/// A 429 lowers the rate ceiling to this share of the rate that produced it.
+const BACKOFF_FACTOR: f64 = 0.85;
+/// Windows shorter than this give no estimate (latency jitter dominates).
+const MIN_WINDOW: Duration = Duration::from_secs(1);
+/// A window that has seen this many tokens refill (whole-token rounding is then at most a
+/// tenth of it) also caps the estimate with its upper bound.
+const TRUSTED_WINDOW_TOKENS: f64 = 10.0;
+
+#[derive(Debug, Clone, Copy)]
+struct WindowAnchor {
+    at: Instant,
+    remaining: f64,
+    counted: u64,
+}
+
+#[derive(Debug, Clone)]
+struct Bucket {
+    capacity: f64,
+    tokens: f64,
+    updated: Instant,
+    /// Largest single-response estimate (requests per second).
+    sampled_rate: f64,
+    /// Set by 429s: the estimate never exceeds it again.
+    ceiling: f64,
+    window: Option<WindowAnchor>,
+    /// Responses the server counted against the bucket (every non-429 response with headers).
+    counted: u64,
+    window_lower: f64,
+    window_upper: f64,
+}
+
+impl Bucket {
+    fn rate(&self) -> f64 {
+        let mut rate = self.sampled_rate.max(self.window_lower);
+        if self.window_upper.is_finite() {
+            rate = rate.min(self.window_upper);
+        }
+        rate.min(self.ceiling).max(0.01)
+    }
+
+    fn refill(&mut self, now: Instant) {
+        let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * self.rate() * SAFETY).min(self.capacity);
+        self.updated = now;
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Mode {
+    /// No response seen yet: one request probes the limits.
+    Unknown,
+    /// Responses carry no rate-limit headers: never wait.
+    Unlimited,
+    Limited(Bucket),
+}
+
+/// The limiter's state, pure: every method takes the current time.
+#[derive(Debug, Clone)]
+pub struct BucketModel {
+    mode: Mode,
+    in_flight: u32,
+}
+
+impl Default for BucketModel {
+    fn default() -> Self {
+        Self {
+            mode: Mode::Unknown,
+            in_flight: 0,
+        }
+    }
+}
+
+impl BucketModel {
+    /// May a request be sent now? On `Go`, the request is counted as in flight.
+    pub fn admit(&mut self, now: Instant) -> Admission {
+        match &mut self.mode {
+            Mode::Unknown if self.in_flight > 0 => return Admission::WaitForFirstResponse,
+            Mode::Unknown | Mode::Unlimited => {}
+            Mode::Limited(bucket) => {
+                bucket.refill(now);
+                if bucket.tokens < 1.0 {
+                    let rate = bucket.rate() * SAFETY;
+                    let wait = ((1.0 - bucket.tokens) / rate).clamp(0.001, 60.0);
+                    return Admission::Wait(Duration::from_secs_f64(wait));
+                }
+                bucket.tokens -= 1.0;
+            }
+        }
+        self.in_flight += 1;
+        Admission::Go
+    }
+
+    /// A request admitted earlier got no answer (transport error or cancelled).
+    pub fn abandon(&mut self) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+    }
+
+    /// A request admitted earlier got an answer with these headers (`reset_in` is seconds from
+    /// `now` until the reset). `rate_limited` is true for a 429.
+    pub fn observe(
+        &mut self,
+        now: Instant,
+        headers: Option<RateLimitHeaders>,
+        reset_in: f64,
+        rate_limited: bool,
+    ) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        let others = f64::from(self.in_flight);
+        let Some(headers) = headers else {
+            if matches!(self.mode, Mode::Unknown) {
+                self.mode = Mode::Unlimited;
+            }
+            return;
+        };
+        let capacity = f64::from(headers.limit.max(1));
+        let remaining = f64::from(headers.remaining);
+        let bucket = match &mut self.mode {
+            Mode::Limited(bucket) => {
+                bucket.refill(now);
+                bucket.capacity = capacity;
+                bucket
+            }
+            mode => {
+                *mode = Mode::Limited(Bucket {
+                    capacity,
+                    tokens: remaining - others,
+                    updated: now,
+                    sampled_rate: 0.0,
+                    ceiling: f64::INFINITY,
+                    window: None,
+                    counted: 0,
+                    window_lower: 0.0,
+                    window_upper: f64::INFINITY,
+                });
+                let Mode::Limited(bucket) = mode else {
+                    unreachable!()
+                };
+                bucket
+            }
+        };
+
+        // The server holds between `remaining` and `remaining + 1` tokens, less the requests
+        // still in flight that it has not counted yet.
+        if bucket.tokens > remaining + 1.0 || rate_limited {
+            bucket.tokens = remaining - others;
+        } else if bucket.tokens < remaining - others {
+            bucket.tokens = remaining - others;
+        }
+
+        if rate_limited {
+            bucket.ceiling = bucket.ceiling.min(bucket.rate() * BACKOFF_FACTOR);
+            bucket.window = None;
+            bucket.window_lower = bucket.window_lower.min(bucket.ceiling);
+            return;
+        }
+        bucket.counted += 1;
+
+        if remaining < capacity && reset_in > 0.0 {
+            let sample = (capacity - remaining) / reset_in.max(1.0);
+            bucket.sampled_rate = bucket.sampled_rate.max(sample.min(bucket.ceiling));
+        } else if bucket.sampled_rate == 0.0 {
+            // A full bucket says nothing about the rate; assume it refills within a second.
+            bucket.sampled_rate = capacity;
+        }
+
+        // A window is valid only while the bucket never reached its capacity: a request that
+        // leaves `capacity - 1` (or more, with others in flight) may have found it full.
+        let may_have_been_full = remaining + 1.0 + others >= capacity;
+        match bucket.window {
+            Some(anchor) if !may_have_been_full => {
+                let elapsed = now.saturating_duration_since(anchor.at);
+                if elapsed >= MIN_WINDOW {
+                    #[allow(clippy::cast_precision_loss)]
+                    let consumed = (bucket.counted - anchor.counted) as f64;
+                    let secs = elapsed.as_secs_f64();
+                    let central = remaining - anchor.remaining + consumed;
+                    bucket.window_lower = ((central - 1.0) / secs)
+                        .max(bucket.window_lower)
+                        .min(bucket.ceiling);
+                    if central >= TRUSTED_WINDOW_TOKENS {
+                        bucket.window_upper = (central + 1.0) / secs;
+                    }
+                }
+            }
+            _ => {
+                bucket.window = Some(WindowAnchor {
+                    at: now,
+                    remaining,
+                    counted: bucket.counted,
+                });
+            }
+        }
+    }
+
+    /// The current refill-rate estimate (requests per second), when limits are known.
+    pub fn estimated_rate(&self) -> Option<f64> {
+        match &self.mode {
+            Mode::Limited(bucket) => Some(bucket.rate()),
+            _ => None,
+        }
+    }
+
+    pub fn in_flight(&self) -> u32 {
+        self.in_flight
+    }
+}
+
+/// The shared limiter: a [`BucketModel`] behind a lock, with async waiting.
+#[derive(Debug, Default)]
+pub struct RateLimiter {
+    model: Mutex<BucketModel>,
+}
+
+/// A request admitted by the limiter. Report its answer with [`Admitted::observe`]; dropping it
+/// unanswered (error, cancellation) releases it.
+#[derive(Debug)]
+pub struct Admitted<'a> {
+    limiter: &'a RateLimiter,
+    done: bool,
+}
+
+impl RateLimiter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Waits until a request may be sent without being refused.
+    pub async fn admit(&self) -> Admitted<'_> {
+        loop {
+            let admission = self.lock().admit(Instant::now());
+            match admission {
+                Admission::Go => {
+                    return Admitted {
+                        limiter: self,
+                        done: false,
+                    };
+                }
+                Admission::Wait(wait) => tokio::time::sleep(wait).await,
+                Admission::WaitForFirstResponse => {
+                    tokio::time::sleep(Duration::from_millis(10)).await
+                }
+            }
+        }
+    }
+
+    pub fn estimated_rate(&self) -> Option<f64> {
+        self.lock().estimated_rate()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BucketModel> {
+        self.model
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Admitted<'_> {
+    /// Feeds the response's headers to the limiter.
+    pub fn observe(mut self, headers: &HeaderMap, rate_limited: bool) {
+        self.done = true;
+        let parsed = RateLimitHeaders::from_headers(headers);
+        let reset_in = parsed.map_or(0.0, |h| h.reset_in(SystemTime::now()));
+        self.limiter
+            .lock()
+            .observe(Instant::now(), parsed, reset_in, rate_limited);
+    }
+}
+
+impl Drop for Admitted<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.limiter.lock().abandon();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server-side token bucket, as Auth0 (and the emulator) keep it.
+    struct ServerBucket {
+        capacity: f64,
+        rate: f64,
+        tokens: f64,
+        at: f64,
+        round: fn(f64) -> f64,
+    }
+
+    impl ServerBucket {
+        fn new(capacity: u32, rate: f64, round: fn(f64) -> f64) -> Self {
+            Self {
+                capacity: f64::from(capacity),
+                rate,
+                tokens: f64::from(capacity),
+                at: 0.0,
+                round,
+            }
+        }
+
+        /// Handles a request at time `t` (seconds); returns (accepted, headers, reset_in).
+        fn handle(&mut self, t: f64, epoch: f64) -> (bool, RateLimitHeaders, f64) {
+            self.tokens = (self.tokens + (t - self.at) * self.rate).min(self.capacity);
+            self.at = t;
+            let accepted = self.tokens >= 1.0;
+            if accepted {
+                self.tokens -= 1.0;
+            }
+            let full_at = epoch + t + (self.capacity - self.tokens) / self.rate;
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let headers = RateLimitHeaders {
+                limit: self.capacity as u32,
+                remaining: self.tokens.floor() as u32,
+                reset: (self.round)(full_at) as u64,
+            };
+            #[allow(clippy::cast_precision_loss)]
+            let reset_in = headers.reset as f64 - (epoch + t);
+            (accepted, headers, reset_in)
+        }
+    }
+
+    /// Sends `count` requests one after another (with `latency` each way) through the model
+    /// against a simulated server, for each way the server may round the reset to whole
+    /// seconds; returns (rounding, elapsed seconds, 429s).
+    fn simulate(
+        capacity: u32,
+        rate: f64,
+        count: u32,
+        latency: f64,
+    ) -> Vec<(&'static str, f64, u32)> {
+        let roundings: [(&str, fn(f64) -> f64); 3] = [
+            ("ceil", f64::ceil),
+            ("floor", f64::floor),
+            ("round", f64::round),
+        ];
+        roundings
+            .into_iter()
+            .map(|(name, round)| {
+                let (elapsed, refused) = simulate_rounding(capacity, rate, count, latency, round);
+                (name, elapsed, refused)
+            })
+            .collect()
+    }
+
+    /// Asserts the pace is within `slack` of the floor, with no 429 when the reset is rounded up
+    /// (the bucket is full "by" that second) and at most `max_refused` otherwise.
+    fn assert_paced(capacity: u32, rate: f64, count: u32, slack: f64, max_refused: u32) {
+        let floor = f64::from(count - capacity) / rate;
+        for (rounding, elapsed, refused) in simulate(capacity, rate, count, 0.002) {
+            let context = format!(
+                "burst {capacity}, {rate:.3}/s, reset {rounding}: {elapsed:.1}s (floor {floor:.1}s), {refused} refused"
+            );
+            assert!(elapsed < floor * slack, "too slow: {context}");
+            assert!(
+                elapsed >= floor * 0.99,
+                "faster than the server allows: {context}"
+            );
+            let allowed = if rounding == "ceil" { 0 } else { max_refused };
+            assert!(refused <= allowed, "too many 429s: {context}");
+        }
+    }
+
+    fn simulate_rounding(
+        capacity: u32,
+        rate: f64,
+        count: u32,
+        latency: f64,
+        round: fn(f64) -> f64,
+    ) -> (f64, u32) {
+        let start = Instant::now();
+        let epoch = 1_700_000_000.37;
+        let mut model = BucketModel::default();
+        let mut server = ServerBucket::new(capacity, rate, round);
+        let mut t = 0.0_f64;
+        let mut refused = 0;
+        let mut sent_ok = 0;
+        let mut guard = 0;
+        while sent_ok < count {
+            guard += 1;
+            assert!(guard < 100_000, "simulation did not finish");
+            match model.admit(start + Duration::from_secs_f64(t)) {
+                Admission::Go => {
+                    let (accepted, headers, reset_in) = server.handle(t + latency, epoch);
+                    t += 2.0 * latency;
+                    model.observe(
+                        start + Duration::from_secs_f64(t),
+                        Some(headers),
+                        reset_in - latency,
+                        !accepted,
+                    );
+                    if accepted {
+                        sent_ok += 1;
+                    } else {
+                        refused += 1;
+                    }
+                }
+                Admission::Wait(wait) => t += wait.as_secs_f64(),
+                Admission::WaitForFirstResponse => unreachable!("requests are sequential"),
+            }
+        }
+        (t, refused)
+    }
+
+    #[test]
+    fn free_plan_pace_is_close_to_the_refill_rate_without_429s() {
+        assert_paced(2, 2.0, 1000, 1.05, 0);
+    }
+
+    #[test]
+    fn enterprise_pace_is_close_to_the_refill_rate() {
+        // A reset rounded down makes the first samples too high; the 429s it causes are few.
+        assert_paced(50, 16.0, 2000, 1.05, 10);
+    }
+
+    #[test]
+    fn slow_buckets_are_learned_too() {
+        // Email endpoints: burst 5, 25 per minute.
+        assert_paced(5, 25.0 / 60.0, 60, 1.1, 3);
+    }
+
+    #[test]
+    fn no_headers_means_no_waiting() {
+        let now = Instant::now();
+        let mut model = BucketModel::default();
+        assert_eq!(model.admit(now), Admission::Go);
+        assert_eq!(model.admit(now), Admission::WaitForFirstResponse);
+        model.observe(now, None, 0.0, false);
+        for _ in 0..1000 {
+            assert_eq!(model.admit(now), Admission::Go);
+        }
+        assert_eq!(model.estimated_rate(), None);
+    }
+
+    #[test]
+    fn requests_in_flight_hold_tokens() {
+        let now = Instant::now();
+        let mut model = BucketModel::default();
+        assert_eq!(model.admit(now), Admission::Go);
+        // Burst 3, two left after the probe.
+        model.observe(
+            now,
+            Some(RateLimitHeaders {
+                limit: 3,
+                remaining: 2,
+                reset: 0,
+            }),
+            1.0,
+            false,
+        );
+        assert_eq!(model.admit(now), Admission::Go);
+        assert_eq!(model.admit(now), Admission::Go);
+        assert!(
+            matches!(model.admit(now), Admission::Wait(_)),
+            "a third concurrent request would be refused"
+        );
+        assert_eq!(model.in_flight(), 2);
+    }
+
+    #[test]
+    fn a_429_lowers_the_estimate_and_empties_the_bucket() {
+        let now = Instant::now();
+        let mut model = BucketModel::default();
+        assert_eq!(model.admit(now), Admission::Go);
+        model.observe(
+            now,
+            Some(RateLimitHeaders {
+                limit: 10,
+                remaining: 0,
+                reset: 0,
+            }),
+            1.0,
+            false,
+        );
+        let before = model.estimated_rate().unwrap();
+        let later = now + Duration::from_secs(1);
+        assert_eq!(model.admit(later), Admission::Go);
+        model.observe(
+            later,
+            Some(RateLimitHeaders {
+                limit: 10,
+                remaining: 0,
+                reset: 0,
+            }),
+            1.0,
+            true,
+        );
+        assert!(model.estimated_rate().unwrap() < before);
+        assert!(matches!(model.admit(later), Admission::Wait(_)));
+    }
+
+    #[test]
+    fn headers_parse_only_when_all_three_are_numbers() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ratelimit-limit", "2".parse().unwrap());
+        headers.insert("x-ratelimit-remaining", "1".parse().unwrap());
+        assert_eq!(RateLimitHeaders::from_headers(&headers), None);
+        headers.insert("x-ratelimit-reset", "1700000001".parse().unwrap());
+        assert_eq!(
+            RateLimitHeaders::from_headers(&headers),
+            Some(RateLimitHeaders {
+                limit: 2,
+                remaining: 1,
+                reset: 1_700_000_001
+            })
+        );
+        headers.insert("x-ratelimit-remaining", "lots".parse().unwrap());
+        assert_eq!(RateLimitHeaders::from_headers(&headers), None);
+    }
+}
