@@ -210,9 +210,7 @@ impl BucketModel {
 
         // The server holds between `remaining` and `remaining + 1` tokens, less the requests
         // still in flight that it has not counted yet.
-        if bucket.tokens > remaining + 1.0 || rate_limited {
-            bucket.tokens = remaining - others;
-        } else if bucket.tokens < remaining - others {
+        if bucket.tokens > remaining + 1.0 || rate_limited || bucket.tokens < remaining - others {
             bucket.tokens = remaining - others;
         }
 
@@ -306,7 +304,7 @@ impl RateLimiter {
                 }
                 Admission::Wait(wait) => tokio::time::sleep(wait).await,
                 Admission::WaitForFirstResponse => {
-                    tokio::time::sleep(Duration::from_millis(10)).await
+                    tokio::time::sleep(Duration::from_millis(10)).await;
                 }
             }
         }
@@ -347,6 +345,8 @@ impl Drop for Admitted<'_> {
 mod tests {
     use super::*;
 
+    type Rounding = fn(f64) -> f64;
+
     /// A server-side token bucket, as Auth0 (and the emulator) keep it.
     struct ServerBucket {
         capacity: f64,
@@ -367,7 +367,7 @@ mod tests {
             }
         }
 
-        /// Handles a request at time `t` (seconds); returns (accepted, headers, reset_in).
+        /// Handles a request at time `t` (seconds); returns (accepted, headers, seconds to the reset).
         fn handle(&mut self, t: f64, epoch: f64) -> (bool, RateLimitHeaders, f64) {
             self.tokens = (self.tokens + (t - self.at) * self.rate).min(self.capacity);
             self.at = t;
@@ -397,7 +397,7 @@ mod tests {
         count: u32,
         latency: f64,
     ) -> Vec<(&'static str, f64, u32)> {
-        let roundings: [(&str, fn(f64) -> f64); 3] = [
+        let roundings: [(&str, Rounding); 3] = [
             ("ceil", f64::ceil),
             ("floor", f64::floor),
             ("round", f64::round),

@@ -1,0 +1,328 @@
+//! The request core: bearer token, concurrency cap, rate limiter, timeouts and retries.
+//!
+//! Retry policy: a 429 is retried for every method (the server refused it before doing
+//! anything), after the reset it announces. 5xx answers, timeouts and connection errors are
+//! retried only for idempotent methods (GET, PUT, PATCH, DELETE): a POST that failed that way
+//! may have taken effect, and only its caller can find out. A 401 refreshes the token once.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use rand::Rng;
+use reqwest::Method;
+use reqwest::header::HeaderMap;
+use secrecy::ExposeSecret;
+use serde_json::Value;
+use tokio::sync::Semaphore;
+use url::Url;
+
+use super::error::{ApiError, RequestLine};
+use super::rate_limit::{RateLimitHeaders, RateLimiter};
+use super::settings::ConnectionSettings;
+use super::stats::StatsCounters;
+use super::token::{Bearer, TokenSource};
+
+/// A successful answer: its status and JSON body (`Value::Null` when empty).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiResponse {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// One attempt, reported to the observer (for `--verbose`). Never holds a body or a token.
+#[derive(Debug, Clone)]
+pub struct RequestEvent {
+    pub method: Method,
+    /// Path without the query string.
+    pub path: String,
+    /// The status, or `None` when no answer came.
+    pub status: Option<u16>,
+    /// 0 for the first attempt.
+    pub attempt: u32,
+    pub elapsed: Duration,
+}
+
+pub type RequestObserver = Arc<dyn Fn(&RequestEvent) + Send + Sync>;
+
+const BACKOFF_BASE: Duration = Duration::from_millis(200);
+const BACKOFF_MAX: Duration = Duration::from_secs(10);
+const MAX_RESET_WAIT: Duration = Duration::from_secs(60);
+
+pub(crate) struct HttpCore {
+    pub(crate) settings: ConnectionSettings,
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: Url,
+    pub(crate) token: TokenSource,
+    pub(crate) limiter: RateLimiter,
+    pub(crate) stats: StatsCounters,
+    pub(crate) slots: Semaphore,
+    pub(crate) observer: Option<RequestObserver>,
+}
+
+fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::PUT | Method::PATCH | Method::DELETE | Method::HEAD
+    )
+}
+
+/// What to do after a failed attempt.
+enum Next {
+    Retry(Duration),
+    Fail(ApiError),
+}
+
+impl HttpCore {
+    pub(crate) fn new(settings: ConnectionSettings) -> Result<Self, ApiError> {
+        let http = reqwest::Client::builder()
+            .timeout(settings.timeout)
+            .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("tenantform/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|source| ApiError::Transport {
+                request: RequestLine {
+                    method: Method::GET,
+                    path: String::new(),
+                },
+                source: source.without_url(),
+            })?;
+        Ok(Self {
+            base: settings.api_base(),
+            token: TokenSource::new(&settings),
+            limiter: RateLimiter::new(),
+            stats: StatsCounters::default(),
+            slots: Semaphore::new(settings.concurrency.max(1)),
+            observer: None,
+            http,
+            settings,
+        })
+    }
+
+    pub(crate) async fn bearer(&self) -> Result<Bearer, ApiError> {
+        self.token.current(&self.http, &self.stats).await
+    }
+
+    /// `{base}/seg1/seg2`, each segment percent-encoded (ids such as `auth0|123` or an API
+    /// identifier URL are single segments).
+    pub(crate) fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .expect("an http(s) base has path segments")
+            .pop_if_empty()
+            .extend(segments);
+        url
+    }
+
+    pub(crate) async fn send(
+        &self,
+        method: Method,
+        segments: &[&str],
+        query: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<ApiResponse, ApiError> {
+        let url = self.url(segments);
+        let line = RequestLine {
+            method: method.clone(),
+            path: url.path().to_owned(),
+        };
+        let mut bearer = self.bearer().await?;
+        let mut attempt: u32 = 0;
+        let mut refreshed = false;
+        loop {
+            if attempt > 0 || refreshed {
+                self.stats.retried();
+            }
+            let started = Instant::now();
+            let outcome = {
+                let _slot = self
+                    .slots
+                    .acquire()
+                    .await
+                    .expect("the semaphore is never closed");
+                let admitted = self.limiter.admit().await;
+                self.stats.request_sent();
+                let mut request = self
+                    .http
+                    .request(method.clone(), url.clone())
+                    .bearer_auth(bearer.token.expose_secret());
+                if !query.is_empty() {
+                    request = request.query(query);
+                }
+                if let Some(body) = body {
+                    request = request.json(body);
+                }
+                match request.send().await {
+                    Ok(response) => {
+                        let status = response.status().as_u16();
+                        admitted.observe(response.headers(), status == 429);
+                        let headers = response.headers().clone();
+                        response.bytes().await.map(|bytes| (status, headers, bytes))
+                    }
+                    Err(error) => Err(error),
+                }
+            };
+            self.report(
+                &line,
+                outcome.as_ref().ok().map(|(status, _, _)| *status),
+                attempt,
+                started,
+            );
+
+            let next = match outcome {
+                Err(error) => self.after_transport_error(&line, error, attempt),
+                Ok((status, headers, bytes)) => {
+                    let body = parse_body(&bytes);
+                    match status {
+                        200..=299 => {
+                            let body = body.map_err(|detail| ApiError::Unexpected {
+                                request: line.clone(),
+                                detail,
+                            })?;
+                            return Ok(ApiResponse { status, body });
+                        }
+                        401 if !refreshed => {
+                            bearer = self.token.refresh(&bearer, &self.http, &self.stats).await?;
+                            refreshed = true;
+                            continue;
+                        }
+                        429 => {
+                            self.stats.rate_limited();
+                            if attempt < self.settings.max_retries {
+                                Next::Retry(wait_after_429(&headers, attempt))
+                            } else {
+                                Next::Fail(ApiError::from_status(
+                                    line.clone(),
+                                    status,
+                                    &body.unwrap_or(Value::Null),
+                                ))
+                            }
+                        }
+                        500..=599
+                            if is_idempotent(&method) && attempt < self.settings.max_retries =>
+                        {
+                            Next::Retry(backoff(attempt))
+                        }
+                        _ => Next::Fail(ApiError::from_status(
+                            line.clone(),
+                            status,
+                            &body.unwrap_or(Value::Null),
+                        )),
+                    }
+                }
+            };
+            match next {
+                Next::Retry(wait) => {
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                Next::Fail(error) => return Err(error),
+            }
+        }
+    }
+
+    fn after_transport_error(
+        &self,
+        line: &RequestLine,
+        error: reqwest::Error,
+        attempt: u32,
+    ) -> Next {
+        if is_idempotent(&line.method) && attempt < self.settings.max_retries {
+            return Next::Retry(backoff(attempt));
+        }
+        Next::Fail(if error.is_timeout() {
+            ApiError::Timeout {
+                request: line.clone(),
+                after: self.settings.timeout,
+            }
+        } else {
+            ApiError::Transport {
+                request: line.clone(),
+                source: error.without_url(),
+            }
+        })
+    }
+
+    fn report(&self, line: &RequestLine, status: Option<u16>, attempt: u32, started: Instant) {
+        if let Some(observer) = &self.observer {
+            observer(&RequestEvent {
+                method: line.method.clone(),
+                path: line.path.clone(),
+                status,
+                attempt,
+                elapsed: started.elapsed(),
+            });
+        }
+    }
+}
+
+fn parse_body(bytes: &[u8]) -> Result<Value, String> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Null);
+    }
+    serde_json::from_slice(bytes).map_err(|e| format!("the body is not JSON ({e})"))
+}
+
+/// Exponential backoff with jitter: a random wait in [half, full] of `base * 2^attempt`.
+pub(crate) fn backoff(attempt: u32) -> Duration {
+    let full = BACKOFF_BASE
+        .saturating_mul(1 << attempt.min(16))
+        .min(BACKOFF_MAX);
+    let half = full / 2;
+    half + full.mul_f64(rand::rng().random_range(0.0..=0.5))
+}
+
+/// After a 429: until the announced reset (plus a little jitter so concurrent retries spread),
+/// or the backoff when the server announced none.
+fn wait_after_429(headers: &HeaderMap, attempt: u32) -> Duration {
+    let jitter = Duration::from_millis(rand::rng().random_range(10..=100));
+    if let Some(limits) = RateLimitHeaders::from_headers(headers) {
+        let reset_in = limits
+            .reset_in(SystemTime::now())
+            .clamp(0.0, MAX_RESET_WAIT.as_secs_f64());
+        return Duration::from_secs_f64(reset_in) + jitter;
+    }
+    if let Some(seconds) = headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    {
+        return Duration::from_secs(seconds).min(MAX_RESET_WAIT) + jitter;
+    }
+    backoff(attempt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_jitter_and_is_capped() {
+        for attempt in 0..20 {
+            let full = BACKOFF_BASE
+                .saturating_mul(1 << attempt.min(16))
+                .min(BACKOFF_MAX);
+            let wait = backoff(attempt);
+            assert!(
+                wait >= full / 2 && wait <= full,
+                "attempt {attempt}: {wait:?}"
+            );
+        }
+        assert!(backoff(30) <= BACKOFF_MAX);
+    }
+
+    #[test]
+    fn only_idempotent_methods_are_retried_after_errors() {
+        assert!(is_idempotent(&Method::GET));
+        assert!(is_idempotent(&Method::PATCH));
+        assert!(is_idempotent(&Method::PUT));
+        assert!(is_idempotent(&Method::DELETE));
+        assert!(!is_idempotent(&Method::POST));
+    }
+
+    #[test]
+    fn empty_bodies_are_null() {
+        assert_eq!(parse_body(b""), Ok(Value::Null));
+        assert_eq!(parse_body(b"{\"a\":1}"), Ok(serde_json::json!({"a":1})));
+        assert!(parse_body(b"<html>").is_err());
+    }
+}
