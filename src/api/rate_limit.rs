@@ -12,6 +12,9 @@
 //!   the window grows; its lower bound raises the estimate and, once the window has seen ten
 //!   tokens refill, its upper bound caps it (this corrects samples from a server that rounds
 //!   the reset down);
+//! - when the server reports a whole token more than the local bucket holds, the estimate is
+//!   too low (a small bucket refilled fast looks like a slow one) and grows by a quarter, while
+//!   the samples' upper bound is loose (so a free-plan bucket, 2/s burst 2, is never probed);
 //! - a 429 means the estimate was too high: it is lowered and capped for the rest of the run.
 //!
 //! Requests in flight hold a token from the local bucket; when a response reports fewer
@@ -69,6 +72,8 @@ pub enum Admission {
 const SAFETY: f64 = 0.97;
 /// A 429 lowers the rate ceiling to this share of the rate that produced it.
 const BACKOFF_FACTOR: f64 = 0.85;
+/// How much the estimate grows when the server turns out to refill faster than it.
+const PROBE_FACTOR: f64 = 1.25;
 /// Windows shorter than this give no estimate (latency jitter dominates).
 const MIN_WINDOW: Duration = Duration::from_secs(1);
 /// A window that has seen this many tokens refill (whole-token rounding is then at most a
@@ -89,6 +94,9 @@ struct Bucket {
     updated: Instant,
     /// Largest single-response estimate (requests per second).
     sampled_rate: f64,
+    /// Smallest single-response upper bound: the deficit `limit - remaining` refilled in more
+    /// than `reset - now - 1` seconds, however the server rounds the reset.
+    sampled_upper: f64,
     /// Set by 429s: the estimate never exceeds it again.
     ceiling: f64,
     window: Option<WindowAnchor>,
@@ -195,6 +203,7 @@ impl BucketModel {
                     tokens: remaining - others,
                     updated: now,
                     sampled_rate: 0.0,
+                    sampled_upper: f64::INFINITY,
                     ceiling: f64::INFINITY,
                     window: None,
                     counted: 0,
@@ -207,6 +216,16 @@ impl BucketModel {
                 bucket
             }
         };
+
+        // The server refilled most of a token more than this bucket did: the estimate is low (a
+        // single sample cannot tell a fast refill of a small bucket). Probe upwards.
+        if !rate_limited
+            && bucket.tokens + 0.75 < remaining - others
+            && bucket.sampled_upper > 4.0 * bucket.rate()
+        {
+            let target = bucket.rate() * PROBE_FACTOR;
+            bucket.sampled_rate = bucket.sampled_rate.max(target).min(bucket.ceiling);
+        }
 
         // The server holds between `remaining` and `remaining + 1` tokens, less the requests
         // still in flight that it has not counted yet.
@@ -225,6 +244,11 @@ impl BucketModel {
         if remaining < capacity && reset_in > 0.0 {
             let sample = (capacity - remaining) / reset_in.max(1.0);
             bucket.sampled_rate = bucket.sampled_rate.max(sample.min(bucket.ceiling));
+            if reset_in > 1.0 {
+                bucket.sampled_upper = bucket
+                    .sampled_upper
+                    .min((capacity - remaining) / (reset_in - 1.0));
+            }
         } else if bucket.sampled_rate == 0.0 {
             // A full bucket says nothing about the rate; assume it refills within a second.
             bucket.sampled_rate = capacity;
@@ -472,13 +496,20 @@ mod tests {
 
     #[test]
     fn free_plan_pace_is_close_to_the_refill_rate_without_429s() {
-        assert_paced(2, 2.0, 1000, 1.05, 0);
+        assert_paced(2, 2.0, 1000, 1.05, 1);
     }
 
     #[test]
     fn enterprise_pace_is_close_to_the_refill_rate() {
         // A reset rounded down makes the first samples too high; the 429s it causes are few.
         assert_paced(50, 16.0, 2000, 1.05, 10);
+    }
+
+    #[test]
+    fn small_fast_buckets_are_learned_by_probing() {
+        // Burst 2 refilled at 20/s: one response alone cannot tell more than 2/s; probing gets
+        // within 1.5x of the floor (not 10x) without 429s.
+        assert_paced(2, 20.0, 2000, 1.5, 5);
     }
 
     #[test]
