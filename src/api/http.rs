@@ -103,13 +103,15 @@ impl HttpCore {
     }
 
     /// `{base}/seg1/seg2`, each segment percent-encoded (ids such as `auth0|123` or an API
-    /// identifier URL are single segments).
+    /// identifier URL are single segments; `|` is encoded as Auth0's own SDKs do).
     pub(crate) fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.base.clone();
-        url.path_segments_mut()
-            .expect("an http(s) base has path segments")
-            .pop_if_empty()
-            .extend(segments);
+        let mut path = url.path().trim_end_matches('/').to_owned();
+        for segment in segments {
+            path.push('/');
+            path.push_str(&encode_segment(segment));
+        }
+        url.set_path(&path);
         url
     }
 
@@ -255,6 +257,20 @@ impl HttpCore {
     }
 }
 
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+fn encode_segment(segment: &str) -> String {
+    use std::fmt::Write as _;
+    let mut encoded = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            encoded.push(char::from(byte));
+        } else {
+            let _ = write!(encoded, "%{byte:02X}");
+        }
+    }
+    encoded
+}
+
 fn parse_body(bytes: &[u8]) -> Result<Value, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Null);
@@ -317,6 +333,16 @@ mod tests {
         assert!(is_idempotent(&Method::PUT));
         assert!(is_idempotent(&Method::DELETE));
         assert!(!is_idempotent(&Method::POST));
+    }
+
+    #[test]
+    fn segments_are_percent_encoded() {
+        assert_eq!(encode_segment("auth0|abc 1"), "auth0%7Cabc%201");
+        assert_eq!(
+            encode_segment("https://x.auth0.com/api/v2/"),
+            "https%3A%2F%2Fx.auth0.com%2Fapi%2Fv2%2F"
+        );
+        assert_eq!(encode_segment("post-login"), "post-login");
     }
 
     #[test]

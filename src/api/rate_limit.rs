@@ -109,6 +109,11 @@ struct Bucket {
 impl Bucket {
     fn rate(&self) -> f64 {
         let mut rate = self.sampled_rate.max(self.window_lower);
+        if rate == 0.0 {
+            // Nothing measured yet (e.g. the first answer was a 429): assume the bucket refills
+            // within a second.
+            rate = self.capacity;
+        }
         if self.window_upper.is_finite() {
             rate = rate.min(self.window_upper);
         }
@@ -234,7 +239,10 @@ impl BucketModel {
         }
 
         if rate_limited {
-            bucket.ceiling = bucket.ceiling.min(bucket.rate() * BACKOFF_FACTOR);
+            // Without an estimate yet (a 429 as first answer), there is no rate to lower.
+            if bucket.sampled_rate > 0.0 || bucket.window_lower > 0.0 {
+                bucket.ceiling = bucket.ceiling.min(bucket.rate() * BACKOFF_FACTOR);
+            }
             bucket.window = None;
             bucket.window_lower = bucket.window_lower.min(bucket.ceiling);
             return;

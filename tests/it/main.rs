@@ -1,5 +1,6 @@
 //! The one integration-test binary: drives the real CLI and the in-process emulator.
 //! Each area has its own module directory.
 
+mod api;
 mod support;
 mod validate;
