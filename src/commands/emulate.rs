@@ -1,9 +1,58 @@
-//! `tenantform emulate`.
+//! `tenantform emulate`: run the local Auth0 tenant until SIGINT/SIGTERM.
+
+use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::cli::{EmulateArgs, OutputArgs};
 use crate::commands::ExitStatus;
+use crate::emulator::{Emulator, EmulatorOptions, RateLimit};
 
-#[allow(clippy::unused_async)]
-pub async fn run(_args: EmulateArgs, _output: &OutputArgs) -> anyhow::Result<ExitStatus> {
-    crate::commands::not_implemented("emulate")
+pub async fn run(args: EmulateArgs, _output: &OutputArgs) -> anyhow::Result<ExitStatus> {
+    let rate_limit: RateLimit = args
+        .rate_limit
+        .parse()
+        .map_err(|message: String| anyhow::anyhow!(message))?;
+    if !(0.0..=1.0).contains(&args.faults) {
+        anyhow::bail!("--faults must be between 0 and 1, got {}", args.faults);
+    }
+    let options = EmulatorOptions {
+        rate_limit,
+        faults: args.faults,
+        seed: args.seed,
+        request_log: args.request_log,
+        state_file: args.state,
+        client_id: args.client_id,
+        client_secret: args.client_secret.map(SecretString::from),
+        ..EmulatorOptions::default()
+    };
+    let emulator = Emulator::start(args.listen, options).await?;
+    let domain = emulator.domain();
+    // Printing the M2M secret is the point of this command: it is a local, throwaway tenant
+    // and these lines are what a developer pastes into `.env`.
+    println!("listening on {domain}");
+    println!("AUTH0_DOMAIN={domain}");
+    println!("AUTH0_M2M_CLIENT_ID={}", emulator.client_id());
+    println!(
+        "AUTH0_M2M_CLIENT_SECRET={}",
+        emulator.client_secret().expose_secret()
+    );
+    wait_for_signal().await?;
+    emulator.shutdown().await?;
+    Ok(ExitStatus::Success)
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    tokio::select! {
+        result = tokio::signal::ctrl_c() => result?,
+        _ = terminate.recv() => {}
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() -> anyhow::Result<()> {
+    tokio::signal::ctrl_c().await?;
+    Ok(())
 }

@@ -1,0 +1,291 @@
+//! The HTTP layer: decodes a request, then applies, in order, faults, the rate limit, the
+//! bearer token and its scope, body validation, and the route; logs one entry per request.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::auth::{self, TokenClaims};
+use super::errors::ApiError;
+use super::faults::{Fault, fault_for};
+use super::paging::Params;
+use super::rate_limit::{RateLimitHeaders, RateLimiter};
+use super::request_log::{RequestLog, RequestLogEntry, mask_secrets};
+use super::routes::{self, Call, Reply};
+use super::store::{Obj, Store};
+use super::validation::spec;
+
+/// State shared by every request.
+pub struct Shared {
+    pub domain: String,
+    pub store: Mutex<Store>,
+    pub log: RequestLog,
+    pub limiter: Mutex<RateLimiter>,
+    /// Fault probability as `f64` bits (changed at run time by tests).
+    pub fault_probability: AtomicU64,
+    pub seed: u64,
+    pub request_index: AtomicU64,
+    pub slow_response: Duration,
+}
+
+/// Marks a response that must not be sent: the connection is closed instead.
+#[derive(Clone, Copy, Debug)]
+pub struct DropConnection;
+
+const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+pub fn epoch_seconds() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or_default()
+}
+
+fn json_response(status: u16, body: Option<&Value>) -> Response {
+    let mut response = match body {
+        Some(body) => {
+            let mut response = Response::new(Body::from(body.to_string()));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            );
+            response
+        }
+        None => Response::new(Body::empty()),
+    };
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response
+}
+
+fn dropped() -> Response {
+    let mut response = Response::new(Body::empty());
+    response.extensions_mut().insert(DropConnection);
+    response
+}
+
+fn add_rate_headers(response: &mut Response, headers: RateLimitHeaders) {
+    let map = response.headers_mut();
+    map.insert("x-ratelimit-limit", HeaderValue::from(headers.limit));
+    map.insert(
+        "x-ratelimit-remaining",
+        HeaderValue::from(headers.remaining),
+    );
+    map.insert("x-ratelimit-reset", HeaderValue::from(headers.reset));
+}
+
+/// A request body as JSON: JSON as sent, a form turned into an object, `null`/empty as none.
+fn decode_body(headers: &HeaderMap, bytes: &[u8]) -> Result<Value, ApiError> {
+    let text = std::str::from_utf8(bytes).unwrap_or_default().trim();
+    if text.is_empty() || text == "null" {
+        return Ok(Value::Null);
+    }
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if is_form {
+        let object: Obj = url::form_urlencoded::parse(text.as_bytes())
+            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+            .collect();
+        return Ok(Value::Object(object));
+    }
+    serde_json::from_str(text)
+        .map_err(|_| ApiError::new(400, "Invalid request payload JSON format", None))
+}
+
+/// The one handler behind every path.
+pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let method = parts.method.clone();
+    let path = parts.uri.path().to_owned();
+    let query = parts.uri.query().map(str::to_owned);
+    let bytes = to_bytes(body, MAX_BODY_BYTES).await.unwrap_or_default();
+    let decoded = decode_body(&parts.headers, &bytes);
+    let mut logged_body = decoded.as_ref().ok().filter(|v| !v.is_null()).cloned();
+    if let Some(body) = logged_body.as_mut() {
+        mask_secrets(body);
+    }
+
+    let (response, fault) = if let Some(api_path) = path.strip_prefix("/api/v2/") {
+        let api_path = api_path.to_owned();
+        management_api(
+            &shared,
+            &method,
+            &api_path,
+            query.as_deref(),
+            &parts.headers,
+            decoded,
+        )
+        .await
+    } else if path == "/oauth/token" && method == Method::POST {
+        (token_endpoint(&shared, decoded), None)
+    } else {
+        (
+            json_response(404, Some(&ApiError::new(404, "Not Found", None).body())),
+            None,
+        )
+    };
+
+    let status = if response.extensions().get::<DropConnection>().is_some() {
+        0
+    } else {
+        response.status().as_u16()
+    };
+    shared.log.record(RequestLogEntry {
+        method: method.to_string(),
+        path,
+        query,
+        status,
+        body: logged_body,
+        fault: fault.map(|f| f.name().to_owned()),
+    });
+    response
+}
+
+fn token_endpoint(shared: &Shared, body: Result<Value, ApiError>) -> Response {
+    let form = match body {
+        Ok(Value::Object(form)) => form,
+        Ok(_) => Obj::new(),
+        Err(_) => {
+            let error =
+                json!({"error": "invalid_request", "error_description": "Invalid request body"});
+            return json_response(400, Some(&error));
+        }
+    };
+    let issuer = format!("{}/", shared.domain);
+    let store = shared.store.lock().expect("store lock");
+    #[allow(clippy::cast_possible_truncation)]
+    let now = epoch_seconds() as i64;
+    match auth::client_credentials(&store, &issuer, &form, now) {
+        Ok(token) => json_response(200, Some(&token)),
+        Err(error) => json_response(error.status, Some(&error.body())),
+    }
+}
+
+async fn management_api(
+    shared: &Shared,
+    method: &Method,
+    api_path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: Result<Value, ApiError>,
+) -> (Response, Option<Fault>) {
+    let is_write = *method != Method::GET;
+    let index = shared.request_index.fetch_add(1, Ordering::SeqCst);
+    let probability = f64::from_bits(shared.fault_probability.load(Ordering::SeqCst));
+    let fault = fault_for(shared.seed, index, probability, is_write);
+
+    let (admitted, rate_headers) = {
+        let mut limiter = shared.limiter.lock().expect("limiter lock");
+        let is_email_write = is_write
+            && (api_path.starts_with("email-templates") || api_path.starts_with("emails/provider"));
+        limiter.admit(is_email_write, epoch_seconds())
+    };
+
+    let mut response = match fault {
+        Some(Fault::DropConnection) => return (dropped(), fault),
+        Some(Fault::ServerError) => json_response(
+            500,
+            Some(&ApiError::new(500, "Internal Server Error", None).body()),
+        ),
+        Some(Fault::Unavailable) => json_response(
+            503,
+            Some(&ApiError::new(503, "Service Unavailable", None).body()),
+        ),
+        Some(Fault::TooManyRequests) => {
+            json_response(429, Some(&ApiError::too_many_requests().body()))
+        }
+        Some(Fault::SlowResponse) => {
+            tokio::time::sleep(shared.slow_response).await;
+            serve(shared, method, api_path, query, headers, body, admitted)
+        }
+        Some(Fault::CommitThenDrop) | None => {
+            serve(shared, method, api_path, query, headers, body, admitted)
+        }
+    };
+    if fault == Some(Fault::CommitThenDrop) {
+        return (dropped(), fault);
+    }
+    add_rate_headers(&mut response, rate_headers);
+    (response, fault)
+}
+
+fn serve(
+    shared: &Shared,
+    method: &Method,
+    api_path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: Result<Value, ApiError>,
+    admitted: bool,
+) -> Response {
+    let outcome = (|| {
+        if !admitted {
+            return Err(ApiError::too_many_requests());
+        }
+        let segments: Vec<String> = api_path
+            .trim_end_matches('/')
+            .split('/')
+            .map(percent_decode)
+            .collect();
+        let mut store = shared.store.lock().expect("store lock");
+        let claims = authenticate(&store, headers)?;
+        let operation = spec().operation(method.as_str(), &segments);
+        let scopes = operation.map_or_else(
+            || auth::fallback_scopes(method.as_str(), &format!("/{api_path}")),
+            |op| op.scopes.clone(),
+        );
+        auth::require_scope(&claims, &scopes)?;
+        let body = body?;
+        if let Some(operation) = operation
+            && matches!(*method, Method::POST | Method::PATCH | Method::PUT)
+        {
+            spec().validate_body(operation, &body)?;
+        }
+        let params = Params::parse(query);
+        let call = Call {
+            method: method.as_str(),
+            segments: &segments,
+            params: &params,
+            body: &body,
+            scopes: &claims.scopes,
+        };
+        routes::dispatch(&mut store, &call)
+    })();
+    match outcome {
+        Ok(Reply { status, body }) => json_response(status, body.as_ref()),
+        Err(error) => json_response(error.status, Some(&error.body())),
+    }
+}
+
+fn authenticate(store: &Store, headers: &HeaderMap) -> Result<TokenClaims, ApiError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| ApiError::new(401, "Missing authentication", None))?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .ok_or_else(|| ApiError::new(401, "Bad HTTP authentication header format", None))?;
+    #[allow(clippy::cast_possible_truncation)]
+    let now = epoch_seconds() as i64;
+    auth::verify_token(
+        &store.token_key,
+        token.trim(),
+        &store.management_audience(),
+        now,
+    )
+}
+
+fn percent_decode(segment: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", segment.replace('+', "%2B")).as_bytes())
+        .next()
+        .map_or_else(|| segment.to_owned(), |(_, v)| v.into_owned())
+}
