@@ -2,5 +2,6 @@
 //! Each area has its own module directory.
 
 mod api;
+mod emulator;
 mod support;
 mod validate;
