@@ -103,6 +103,8 @@ impl Spec {
         let Some(schema) = &operation.body_schema else {
             return Ok(());
         };
+        let stripped = strip_tolerated(&operation.template, body);
+        let body = stripped.as_ref().unwrap_or(body);
         let key = format!("{} {}", operation.method, operation.template);
         let validator = {
             let mut cache = self.validators.lock().expect("validator cache lock");
@@ -144,6 +146,41 @@ impl Spec {
         };
         Err(ApiError::bad_request(message))
     }
+}
+
+/// Fields real Auth0 accepted in the recordings although the pruned spec does not list them
+/// (legacy or undocumented): `(path template, JSON pointer of the field)`.
+const TOLERATED_FIELDS: &[(&str, &str)] = &[
+    ("/resource-servers", "/token_lifetime_for_web"),
+    ("/resource-servers/{id}", "/token_lifetime_for_web"),
+    (
+        "/tenants/settings",
+        "/idle_ephemeral_session_lifetime_in_minutes",
+    ),
+    (
+        "/tenants/settings",
+        "/flags/use_scope_descriptions_for_consent",
+    ),
+];
+
+fn strip_tolerated(template: &str, body: &Value) -> Option<Value> {
+    let mut copy: Option<Value> = None;
+    for (_, pointer) in TOLERATED_FIELDS.iter().filter(|(t, _)| *t == template) {
+        if body.pointer(pointer).is_none() {
+            continue;
+        }
+        let target = copy.get_or_insert_with(|| body.clone());
+        let (parent, field) = pointer.rsplit_once('/').unwrap_or(("", pointer));
+        let parent = if parent.is_empty() {
+            Some(&mut *target)
+        } else {
+            target.pointer_mut(parent)
+        };
+        if let Some(Value::Object(object)) = parent {
+            object.remove(field);
+        }
+    }
+    copy
 }
 
 #[cfg(test)]
@@ -192,6 +229,14 @@ mod tests {
             unknown.message
         );
         let mistyped = spec().validate_body(op, &json!({"name": 42})).unwrap_err();
+        let rs = spec()
+            .operation("POST", &segments("/resource-servers"))
+            .unwrap();
+        let tolerated = spec().validate_body(
+            rs,
+            &json!({"identifier": "https://a/", "name": "a", "token_lifetime_for_web": 7200}),
+        );
+        assert!(tolerated.is_ok(), "{tolerated:?}");
         assert!(mistyped.message.contains("name"), "{}", mistyped.message);
     }
 }
