@@ -95,6 +95,8 @@ pub async fn replay(entry: &'static CassetteEntry) -> CassetteReport {
         let allowed = known_unmatchable.iter().find(|known: &&KnownUnmatchable| {
             known.covers(interaction.id, &interaction.request.method, &path)
         });
+        let status_differs = actual.status != interaction.response.code;
+        let allowed = allowed.filter(|known| known.status_may_differ || !status_differs);
         let verdict = match (differences.is_empty(), allowed) {
             (true, None) => Verdict::Matched,
             (true, Some(known)) => Verdict::UnexpectedMatch(known.why),
@@ -199,8 +201,9 @@ pub fn judge(entry: &CassetteEntry, interaction: &Interaction, actual: &Answer) 
     let recorded = &interaction.response;
     let mut differences = Vec::new();
     if recorded.code != actual.status {
+        let detail = actual.body.as_ref().map(abbreviate).unwrap_or_default();
         differences.push(format!(
-            "status: recorded {}, emulator {}",
+            "status: recorded {}, emulator {} {detail}",
             recorded.code, actual.status
         ));
     }
