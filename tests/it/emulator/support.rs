@@ -89,6 +89,11 @@ impl Api {
         }
     }
 
+    /// The bearer token, for tests that build their own requests.
+    pub fn bearer(&self) -> &str {
+        self.token.expose_secret()
+    }
+
     pub fn url(&self, path_and_query: &str) -> String {
         format!(
             "{}/api/v2/{}",

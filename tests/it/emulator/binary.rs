@@ -1,0 +1,255 @@
+//! `tenantform emulate` as a user runs it: the four stdout lines, a working tenant, a clean
+//! stop on SIGINT that saves `--state` (mode 0600), and the state loaded on the next start.
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use secrecy::SecretString;
+use serde_json::json;
+
+use super::support::{self, Answer};
+
+struct Running {
+    child: Child,
+    domain: String,
+    client_id: String,
+    client_secret: SecretString,
+}
+
+fn start(args: &[&str]) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tenantform"))
+        .arg("emulate")
+        .args(["--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn tenantform emulate");
+    let stdout = child.stdout.take().expect("stdout");
+    let (sender, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().take(4) {
+            if sender.send(line.expect("utf-8 line")).is_err() {
+                break;
+            }
+        }
+    });
+    let mut read = Vec::new();
+    for _ in 0..4 {
+        read.push(
+            lines
+                .recv_timeout(Duration::from_secs(20))
+                .expect("emulate prints four lines"),
+        );
+    }
+    let listening = read[0]
+        .strip_prefix("listening on ")
+        .expect("first line: listening on URL")
+        .to_owned();
+    let value = |line: &str, key: &str| {
+        line.strip_prefix(&format!("{key}="))
+            .unwrap_or_else(|| panic!("{key}= line"))
+            .to_owned()
+    };
+    let domain = value(&read[1], "AUTH0_DOMAIN");
+    assert_eq!(domain, listening);
+    assert!(
+        domain.starts_with("http://127.0.0.1:") && !domain.ends_with(":0"),
+        "the real port is printed: {domain}"
+    );
+    Running {
+        child,
+        domain,
+        client_id: value(&read[2], "AUTH0_M2M_CLIENT_ID"),
+        client_secret: SecretString::from(value(&read[3], "AUTH0_M2M_CLIENT_SECRET")),
+    }
+}
+
+/// SIGINT, then wait (bounded) for a clean exit.
+fn interrupt(mut running: Running) {
+    let status = Command::new("kill")
+        .args(["-INT", &running.child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(exit) = running.child.try_wait().expect("try_wait") {
+            assert!(exit.success(), "emulate exits cleanly on SIGINT: {exit}");
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "emulate did not stop within 15 s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emulate_prints_credentials_serves_and_saves_state_on_sigint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("tenant.json");
+    let state_arg = state.to_str().expect("utf-8 path");
+
+    let first = start(&["--state", state_arg]);
+    let http = support::http();
+    let token = support::token(&http, &first.domain, &first.client_id, &first.client_secret).await;
+    let created = Answer::read(
+        http.post(format!("{}/api/v2/clients", first.domain))
+            .bearer_auth(secrecy::ExposeSecret::expose_secret(&token))
+            .json(&json!({"name": "kept across restarts", "app_type": "spa"}))
+            .send()
+            .await
+            .expect("create client"),
+    )
+    .await;
+    assert_eq!(created.status, 201);
+    let kept_id = created.json()["client_id"]
+        .as_str()
+        .expect("client_id")
+        .to_owned();
+    let first_client_id = first.client_id.clone();
+    interrupt(first);
+
+    let metadata = std::fs::metadata(&state).expect("state saved on SIGINT");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(
+            metadata.permissions().mode() & 0o777,
+            0o600,
+            "the state file holds secrets"
+        );
+    }
+    assert!(metadata.len() > 0);
+
+    let second = start(&["--state", state_arg]);
+    assert_eq!(
+        second.client_id, first_client_id,
+        "the M2M client is part of the saved tenant"
+    );
+    let token = support::token(
+        &http,
+        &second.domain,
+        &second.client_id,
+        &second.client_secret,
+    )
+    .await;
+    let fetched = Answer::read(
+        http.get(format!("{}/api/v2/clients/{kept_id}", second.domain))
+            .bearer_auth(secrecy::ExposeSecret::expose_secret(&token))
+            .send()
+            .await
+            .expect("get client"),
+    )
+    .await;
+    assert_eq!(
+        fetched.status, 200,
+        "the client created before the restart is still there"
+    );
+    assert_eq!(fetched.json()["name"], "kept across restarts");
+    interrupt(second);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emulate_rate_limit_free_measurably_limits() {
+    let running = start(&["--rate-limit", "free"]);
+    let http = support::http();
+    let token = support::token(
+        &http,
+        &running.domain,
+        &running.client_id,
+        &running.client_secret,
+    )
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..20 {
+        let answer = Answer::read(
+            http.get(format!(
+                "{}/api/v2/clients?fields=client_id&include_fields=true",
+                running.domain
+            ))
+            .bearer_auth(secrecy::ExposeSecret::expose_secret(&token))
+            .send()
+            .await
+            .expect("request"),
+        )
+        .await;
+        let (limit, _, _) = super::rate_limit_and_faults::rate_limit_headers(&answer);
+        assert_eq!(limit, 2);
+        if answer.status == 429 {
+            assert_eq!(
+                answer.json(),
+                &super::rate_limit_and_faults::auth0_429_body()
+            );
+        }
+        statuses.push(answer.status);
+    }
+    let limited = statuses.iter().filter(|s| **s == 429).count();
+    assert!(limited >= 16, "{statuses:?}");
+    interrupt(running);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emulate_faults_with_a_seed_write_the_same_request_log_twice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut logs = Vec::new();
+    for run in 0..2 {
+        let log_path = dir.path().join(format!("requests-{run}.jsonl"));
+        let running = start(&[
+            "--faults",
+            "0.3",
+            "--seed",
+            "1",
+            "--request-log",
+            log_path.to_str().expect("path"),
+        ]);
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_millis(300))
+            .pool_max_idle_per_host(0)
+            .build()
+            .expect("client");
+        let token = support::token(
+            &support::http(),
+            &running.domain,
+            &running.client_id,
+            &running.client_secret,
+        )
+        .await;
+        for _ in 0..30 {
+            // Only fast faults are waited for; a slow response just times out here.
+            let _ = http
+                .get(format!(
+                    "{}/api/v2/clients?fields=client_id&include_fields=true",
+                    running.domain
+                ))
+                .bearer_auth(secrecy::ExposeSecret::expose_secret(&token))
+                .send()
+                .await;
+        }
+        interrupt(running);
+        let text = std::fs::read_to_string(&log_path).expect("request log written");
+        let faults: Vec<Option<String>> = text
+            .lines()
+            .map(|line| {
+                serde_json::from_str::<tenantform::emulator::RequestLogEntry>(line)
+                    .expect("JSON line")
+            })
+            .filter(|entry| entry.path.starts_with("/api/v2/"))
+            .map(|entry| entry.fault)
+            .collect();
+        logs.push(faults);
+    }
+    assert_eq!(
+        logs[0], logs[1],
+        "the same seed gives the same fault sequence"
+    );
+    assert!(
+        logs[0].iter().filter(|f| f.is_some()).count() >= 3,
+        "{:?}",
+        logs[0]
+    );
+}
