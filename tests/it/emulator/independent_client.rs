@@ -1,5 +1,5 @@
 //! Drives the emulator with plain `reqwest` calls written from the official Management API
-//! OpenAPI spec (tests/fixtures/auth0-oas) and Auth0's documented token endpoint, not from the
+//! `OpenAPI` spec (tests/fixtures/auth0-oas) and Auth0's documented token endpoint, not from the
 //! emulator's code: status codes and body fields are the spec's (or, where the spec and the
 //! recorded traffic disagree, both are accepted and the difference is named).
 

@@ -32,7 +32,7 @@ async fn offset_ids(
             "{collection} page {page}: start"
         );
         assert_eq!(body["limit"], per_page, "{collection} page {page}: limit");
-        let total = body["total"].as_u64().expect("total") as usize;
+        let total = usize::try_from(body["total"].as_u64().expect("total")).expect("total fits");
         assert_eq!(
             *expected_total.get_or_insert(total),
             total,

@@ -210,7 +210,7 @@ pub fn judge(entry: &CassetteEntry, interaction: &Interaction, actual: &Answer) 
     match (recorded.json_body(), &actual.body) {
         (None, None) => {}
         (Some(_), None) => {
-            differences.push("body: recorded has one, emulator sent none".to_owned())
+            differences.push("body: recorded has one, emulator sent none".to_owned());
         }
         (None, Some(body)) => differences.push(format!(
             "body: recorded none, emulator sent {}",

@@ -124,7 +124,7 @@ fn compare_objects(
         let child = format!("{path}.{key}");
         match actual.get(key) {
             Some(actual_value) => {
-                compare_values(recorded_value, actual_value, &child, keys, differences)
+                compare_values(recorded_value, actual_value, &child, keys, differences);
             }
             None => differences.push(ShapeDifference {
                 path: child,
