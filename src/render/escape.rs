@@ -42,7 +42,7 @@ pub fn toml_basic_string(value: &str) -> Result<String, String> {
 
 /// Renders `value` as a `.env` value that python-dotenv and dotenvy both read back unchanged:
 /// single-quoted when possible (literal in both), else double-quoted with `\\`, `\"` and `\n`
-/// escapes, else refused.
+/// escapes, else refused. A newline stays literal only inside single quotes next to a `$`.
 pub fn dotenv_value(value: &str) -> Result<String, String> {
     if value.contains("${") {
         return Err("it contains `${`, which python-dotenv always expands".to_owned());
@@ -61,7 +61,9 @@ pub fn dotenv_value(value: &str) -> Result<String, String> {
             u32::from(c)
         ));
     }
-    if fits_single_quotes(value) {
+    // A newline is kept out of the file (`\n` in double quotes) unless `$` forbids them.
+    let prefer_double = value.contains('\n') && !value.contains('$');
+    if fits_single_quotes(value) && !prefer_double {
         return Ok(format!("'{value}'"));
     }
     if !value.contains('$') {
@@ -125,6 +127,8 @@ mod tests {
         assert_eq!(dotenv_value("a\\\\b").unwrap(), r#""a\\\\b""#);
         assert_eq!(dotenv_value("end\\").unwrap(), r#""end\\""#);
         assert_eq!(dotenv_value("q\"'\n").unwrap(), r#""q\"'\n""#);
+        assert_eq!(dotenv_value("a\nb").unwrap(), r#""a\nb""#);
+        assert_eq!(dotenv_value("$a\nb").unwrap(), "'$a\nb'");
     }
 
     #[test]

@@ -143,6 +143,14 @@ pub fn render_environment(
     })
 }
 
+/// Environment names appear in comments of both files, so they stay simple.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 /// Values Streamlit cannot use are refused before anything is rendered.
 fn validate_inputs(inputs: &RenderInputs) -> Result<(), RenderError> {
     let invalid = |what: &str, reason: &str| RenderError::InvalidInput {
@@ -153,6 +161,12 @@ fn validate_inputs(inputs: &RenderInputs) -> Result<(), RenderError> {
         .provider
         .validate()
         .map_err(|reason| invalid("provider", &reason))?;
+    if !is_plain_name(&inputs.environment) {
+        return Err(invalid(
+            "environment",
+            "the name may contain only letters, digits, '-', '_' and '.'",
+        ));
+    }
     let required = [
         ("domain", inputs.domain.as_str()),
         ("redirect_uri", inputs.redirect_uri.as_str()),

@@ -3,5 +3,6 @@
 
 mod api;
 mod emulator;
+mod render;
 mod support;
 mod validate;
