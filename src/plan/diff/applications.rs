@@ -1,0 +1,85 @@
+//! Applications and client grants.
+
+use serde_json::json;
+
+use super::Planner;
+use super::fields::{all_declared, diff_declared, same};
+use crate::plan::desired::Desired;
+use crate::plan::model::{Address, FieldChange, Kind};
+
+impl Planner<'_> {
+    pub(super) fn applications(&mut self) {
+        for (key, app) in &self.file.applications {
+            let name = self.application_name(key);
+            let address = Address::new(Kind::Application, &name);
+            let mut application = app.clone();
+            application.name = Some(name.clone());
+            let desired = Desired::Application { application };
+            let matches = self.live.applications_named(&name);
+            match matches.as_slice() {
+                [] => self.create(address, all_declared("", app, &["name"]), desired),
+                [live] => {
+                    if let Some(why) = self.protected(live) {
+                        self.refuse(
+                            &address,
+                            format!("`{name}` is {why}; tenantform never changes it"),
+                        );
+                        continue;
+                    }
+                    let fields = diff_declared("", app, &live.model, &["name"]);
+                    self.update_or_noop(address, Some(live.client_id.clone()), fields, desired);
+                }
+                many => self.refuse(
+                    &address,
+                    format!(
+                        "{} live applications are named `{name}`; names identify applications, rename all but one",
+                        many.len()
+                    ),
+                ),
+            }
+        }
+    }
+
+    pub(super) fn grants(&mut self) {
+        for grant in &self.file.grants {
+            let application = self.application_name(&grant.application);
+            let audience = grant.resolved_audience(&self.context.origin);
+            let address = Address::new(Kind::Grant, format!("{application} -> {audience}"));
+            let desired = Desired::Grant {
+                application: application.clone(),
+                audience: audience.clone(),
+                scopes: grant.scopes.clone(),
+            };
+            let live = self
+                .live_application(&grant.application)
+                .and_then(|app| self.live.grant(&app.client_id, &audience));
+            let Some(live) = live else {
+                let fields = vec![FieldChange {
+                    path: "scopes".into(),
+                    before: serde_json::Value::Null,
+                    after: json!(grant.scopes),
+                    write_only: false,
+                }];
+                self.create(address, fields, desired);
+                continue;
+            };
+            let mut fields = Vec::new();
+            if !same("scopes", &json!(grant.scopes), &json!(live.scopes)) {
+                fields.push(FieldChange {
+                    path: "scopes".into(),
+                    before: json!(live.scopes),
+                    after: json!(grant.scopes),
+                    write_only: false,
+                });
+            }
+            if live.is_system && !fields.is_empty() {
+                self.refuse(
+                    &address,
+                    "this is an Auth0 system grant (`is_system`); tenantform never changes it",
+                );
+                continue;
+            }
+            self.update_or_noop(address, Some(live.id.clone()), fields, desired);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! Database connections, their enabled applications, and renames.
+
+use serde_json::json;
+
+use super::Planner;
+use super::fields::{all_declared, diff_declared, same};
+use crate::live::LiveConnection;
+use crate::plan::desired::{ClientEnablement, Desired};
+use crate::plan::model::{Address, Change, ChangeAction, FieldChange, Kind};
+
+/// Fields that are not connection options.
+const NOT_OPTIONS: &[&str] = &["name", "renamed_from", "enabled_applications"];
+
+impl Planner<'_> {
+    pub(super) fn connections(&mut self) {
+        for (key, declared) in &self.file.connections {
+            let name = declared.auth0_name(key).to_owned();
+            let address = Address::new(Kind::Connection, &name);
+            let mut connection = declared.clone();
+            connection.name = Some(name.clone());
+            connection.enabled_applications = None;
+            let enabled_clients = declared.enabled_applications.as_ref().map(|enabled| {
+                self.file
+                    .applications
+                    .keys()
+                    .map(|app| ClientEnablement {
+                        application: self.application_name(app),
+                        enabled: enabled.contains(app),
+                    })
+                    .collect::<Vec<_>>()
+            });
+            let desired_enabled = enabled_clients.as_ref().map(|list| {
+                let mut names: Vec<String> = list
+                    .iter()
+                    .filter(|c| c.enabled)
+                    .map(|c| c.application.clone())
+                    .collect();
+                names.sort();
+                names
+            });
+            let desired = Desired::Connection {
+                connection: connection.clone(),
+                enabled_clients,
+            };
+            let live = self.live.connection_named(&name);
+            let old = declared
+                .renamed_from
+                .as_deref()
+                .and_then(|old| self.live.connection_named(old));
+            match (live, old) {
+                (None, Some(old)) => {
+                    let mut fields = vec![FieldChange {
+                        path: "name".into(),
+                        before: json!(old.name),
+                        after: json!(name),
+                        write_only: false,
+                    }];
+                    fields.extend(all_declared("options", &connection, NOT_OPTIONS));
+                    fields.extend(enablement_field(None, desired_enabled.as_ref()));
+                    self.changes.push(Change {
+                        address,
+                        action: ChangeAction::Replace,
+                        live_id: Some(old.id.clone()),
+                        fields,
+                        reason: format!(
+                            "renamed from `{}`: connection names are immutable, so the old connection is deleted with ALL its users and a new one is created",
+                            old.name
+                        ),
+                        destructive: true,
+                        desired: Some(desired),
+                    });
+                }
+                (None, None) => {
+                    let mut fields = all_declared("options", &connection, NOT_OPTIONS);
+                    fields.extend(enablement_field(None, desired_enabled.as_ref()));
+                    self.create(address, fields, desired);
+                }
+                (Some(live), old) => {
+                    if live.strategy != "auth0" {
+                        self.refuse(
+                            &address,
+                            format!(
+                                "`{name}` is a `{}` connection, not a database connection",
+                                live.strategy
+                            ),
+                        );
+                        continue;
+                    }
+                    if let Some(old) = old {
+                        self.note(&address, None, format!("`{}` (renamed_from) still exists and is left alone; list it under `removed.connections` to delete it", old.name));
+                    }
+                    let mut fields =
+                        diff_declared("options", &connection, &live.model, NOT_OPTIONS);
+                    let before = self.live_enabled_names(live);
+                    fields.extend(enablement_field(Some(&before), desired_enabled.as_ref()));
+                    self.update_or_noop(address, Some(live.id.clone()), fields, desired);
+                }
+            }
+        }
+    }
+
+    /// Display names of the declared applications this live connection is enabled for.
+    fn live_enabled_names(&self, live: &LiveConnection) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .file
+            .applications
+            .keys()
+            .filter(|key| {
+                self.live_application(key)
+                    .is_some_and(|app| live.enabled_client_ids.contains(&app.client_id))
+            })
+            .map(|key| self.application_name(key))
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// The `enabled_applications` difference, when the file manages it.
+fn enablement_field(
+    before: Option<&Vec<String>>,
+    after: Option<&Vec<String>>,
+) -> Option<FieldChange> {
+    let after = json!(after?);
+    let before = before.map_or(serde_json::Value::Null, |names| json!(names));
+    if !before.is_null() && same("enabled_applications", &after, &before) {
+        return None;
+    }
+    // Creating a connection enabled for nobody is no change to report.
+    if before.is_null() && after.as_array().is_some_and(Vec::is_empty) {
+        return None;
+    }
+    Some(FieldChange {
+        path: "enabled_applications".into(),
+        before,
+        after,
+        write_only: false,
+    })
+}

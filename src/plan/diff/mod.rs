@@ -1,0 +1,162 @@
+//! `diff`: the desired tenant file against the live tenant, into a [`Plan`]. Pure.
+
+mod actions;
+mod applications;
+mod connections;
+mod email;
+pub(crate) mod fields;
+mod removed;
+mod settings;
+mod unmanaged;
+mod users;
+
+use crate::live::{LiveApplication, LiveTenant, ReadSet};
+use crate::model::TenantFile;
+
+use super::context::PlanContext;
+use super::desired::Desired;
+use super::fingerprint::live_fingerprint;
+use super::model::{Address, Change, ChangeAction, FORMAT_VERSION, FieldChange, Note, Plan};
+
+/// Plans the changes that make `live` match `desired`. Changes come in apply order:
+/// applications, grants, connections (+ enabled clients), tenant settings, email provider,
+/// templates, actions, bindings, users, then deletes (actions, connections, grants,
+/// applications).
+pub fn diff(desired: &TenantFile, live: &LiveTenant, context: &PlanContext) -> Plan {
+    let mut planner = Planner {
+        file: desired,
+        live,
+        context,
+        changes: Vec::new(),
+        notes: Vec::new(),
+        errors: Vec::new(),
+    };
+    planner.applications();
+    planner.grants();
+    planner.connections();
+    planner.tenant_settings();
+    planner.email_provider();
+    planner.email_templates();
+    planner.actions();
+    planner.bindings();
+    planner.users();
+    planner.removals();
+    let unmanaged = if context.show_unmanaged {
+        planner.unmanaged()
+    } else {
+        Vec::new()
+    };
+    let read_set = ReadSet::for_tenant(desired);
+    let live_fingerprint = live_fingerprint(live, &read_set, &context.origin);
+    Plan {
+        format_version: FORMAT_VERSION,
+        origin: context.origin.clone(),
+        changes: planner.changes,
+        unmanaged,
+        notes: planner.notes,
+        errors: planner.errors,
+        read_set,
+        live_fingerprint,
+    }
+}
+
+/// The state of one diff run.
+struct Planner<'a> {
+    file: &'a TenantFile,
+    live: &'a LiveTenant,
+    context: &'a PlanContext,
+    changes: Vec<Change>,
+    notes: Vec<Note>,
+    errors: Vec<Note>,
+}
+
+impl<'a> Planner<'a> {
+    /// The display name of the application declared under `key`.
+    fn application_name(&self, key: &str) -> String {
+        self.file
+            .applications
+            .get(key)
+            .and_then(|app| app.name.clone())
+            .unwrap_or_else(|| key.to_owned())
+    }
+
+    /// The live application of the file's `key`, when exactly one has its name.
+    fn live_application(&self, key: &str) -> Option<&'a LiveApplication> {
+        match self
+            .live
+            .applications_named(&self.application_name(key))
+            .as_slice()
+        {
+            [one] => Some(one),
+            _ => None,
+        }
+    }
+
+    /// Why tenantform must never touch this client, if so.
+    fn protected(&self, app: &LiveApplication) -> Option<&'static str> {
+        if app.is_global {
+            Some("the tenant's global client")
+        } else if self.context.own_client_id.as_deref() == Some(app.client_id.as_str()) {
+            Some("the client tenantform itself signs in with")
+        } else {
+            None
+        }
+    }
+
+    fn note(&mut self, address: &Address, path: Option<&str>, message: impl Into<String>) {
+        self.notes.push(Note {
+            address: address.clone(),
+            path: path.map(str::to_owned),
+            message: message.into(),
+        });
+    }
+
+    fn refuse(&mut self, address: &Address, message: impl Into<String>) {
+        self.errors.push(Note {
+            address: address.clone(),
+            path: None,
+            message: message.into(),
+        });
+    }
+
+    /// Records a create, or an update / no-op depending on `fields`.
+    fn create(&mut self, address: Address, fields: Vec<FieldChange>, desired: Desired) {
+        self.changes.push(Change {
+            address,
+            action: ChangeAction::Create,
+            live_id: None,
+            fields,
+            reason: "not in the live tenant".to_owned(),
+            destructive: false,
+            desired: Some(desired),
+        });
+    }
+
+    fn update_or_noop(
+        &mut self,
+        address: Address,
+        live_id: Option<String>,
+        fields: Vec<FieldChange>,
+        desired: Desired,
+    ) {
+        let (action, reason, desired) = if fields.is_empty() {
+            (ChangeAction::NoOp, "matches the file".to_owned(), None)
+        } else {
+            let paths: Vec<&str> = fields.iter().map(|f| f.path.as_str()).collect();
+            (
+                ChangeAction::Update,
+                format!("differs in {}", paths.join(", ")),
+                Some(desired),
+            )
+        };
+        self.changes.push(Change {
+            address,
+            action,
+            live_id,
+            fields,
+            reason,
+            destructive: false,
+            desired,
+        });
+    }
+}
