@@ -3,7 +3,38 @@
 //! Planning is pure and synchronous: [`diff`] takes the loaded [`TenantFile`](crate::model::TenantFile),
 //! a [`LiveTenant`](crate::live::LiveTenant) and a [`PlanContext`], and returns a [`Plan`]. Every
 //! output format is a view of the same plan ([`render_human`], [`render_json`],
-//! [`render_markdown`]). The JSON format is documented in `docs/plan-format.md`.
+//! [`render_markdown`]).
+//!
+//! # The plan JSON format, version 1
+//!
+//! `--format json` and `--out PLAN.json` write the same document (a [`Plan`]):
+//!
+//! | key | type | meaning |
+//! |---|---|---|
+//! | `format_version` | `1` | bumped on any incompatible change; readers refuse other versions |
+//! | `origin` | string | the tenant planned against, e.g. `https://acme.auth0.com` |
+//! | `changes` | [Change] | in apply order, no-ops included |
+//! | `unmanaged` | [Address] | live resources not in the file (only with `--show-unmanaged`) |
+//! | `notes` | [Note] | write-only values not compared, `removed:` entries without `--allow-delete`, ... |
+//! | `errors` | [Note] | refusals (own client, global client, system grants, ambiguous names): never apply |
+//! | `read_set` | object | what was read ([`ReadSet`](crate::live::ReadSet)); apply re-reads it |
+//! | `live_fingerprint` | string | `sha256:<hex>` of the canonical JSON of the managed live state |
+//!
+//! A **Change** is `{address, action, live_id?, fields?, reason, destructive, desired?}`:
+//! `address` is `{kind, name}` with `kind` one of `application, grant, connection,
+//! tenant_settings, email_provider, email_template, action, bindings, user` (the apply order)
+//! and `name` the stable Auth0 name (display name, connection/action name, template name,
+//! email, `"<application> -> <audience>"` for a grant, the trigger for bindings). `action` is
+//! `create | update | replace | delete | no_op`. `live_id` is the Auth0 id of the existing
+//! resource (for a replace, the one deleted). `fields` are `{path, before, after, write_only?}`
+//! with dotted paths (`callbacks`, `options.disable_signup`, `flags.enable_client_connections`,
+//! `app_metadata.roles`); `before` is `null` for a new value. `desired` (absent for deletes and
+//! no-ops) is tagged by `kind` ([`Desired`]) and holds what apply sends, with file keys already
+//! resolved to Auth0 names.
+//!
+//! **Secrets** never appear: a write-only field has `write_only: true`, `before: null` and
+//! `after: "${VAR}"`; `desired` holds the same `${VAR}` references, which apply resolves from
+//! its environment. An email provider update always re-sends the complete credentials.
 
 mod context;
 mod desired;

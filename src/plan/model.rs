@@ -1,4 +1,4 @@
-//! The plan: pure data, serialized as the versioned JSON schema in `docs/plan-format.md`.
+//! The plan: pure data, serialized as the versioned JSON schema documented in `crate::plan`.
 
 use std::fmt;
 

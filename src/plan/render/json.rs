@@ -1,4 +1,4 @@
-//! The JSON view: the plan itself, pretty-printed (schema in `docs/plan-format.md`).
+//! The JSON view: the plan itself, pretty-printed (schema documented in `crate::plan`).
 
 use crate::plan::model::Plan;
 
