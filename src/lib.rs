@@ -13,5 +13,6 @@ pub mod emulator;
 pub mod live;
 pub mod model;
 pub mod plan;
+pub mod planning;
 pub mod printer;
 pub mod render;

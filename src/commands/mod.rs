@@ -2,6 +2,7 @@
 //! returns an [`ExitStatus`]; `main.rs` maps errors to exit code 1.
 
 pub mod apply;
+pub mod common;
 pub mod demo;
 pub mod emulate;
 pub mod export;

@@ -11,10 +11,53 @@ const SCRIPT: &str = include_str!("readback.py");
 const TIMEOUT: Duration = Duration::from_secs(120);
 
 pub fn interpreter() -> String {
-    std::env::var("TENANTFORM_TEST_PYTHON")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| "python3".to_owned())
+    static INTERPRETER: OnceLock<String> = OnceLock::new();
+    INTERPRETER
+        .get_or_init(|| {
+            std::env::var("TENANTFORM_TEST_PYTHON")
+                .ok()
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(provisioned_venv)
+        })
+        .clone()
+}
+
+/// Without `TENANTFORM_TEST_PYTHON`, `cargo test` makes its own virtualenv under the target
+/// directory from `.ci/requirements-test.txt` (once; again when the requirements change), so
+/// the README's test command works on a fresh machine that has Python 3.11 and pip.
+fn provisioned_venv() -> String {
+    let requirements = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/requirements-test.txt");
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("python-venv");
+    let python = venv.join("bin/python");
+    let stamp = venv.join("requirements.stamp");
+    let wanted = std::fs::read_to_string(&requirements).unwrap_or_default();
+    if python.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
+        return python.display().to_string();
+    }
+    let status = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status();
+    let installed = status.is_ok_and(|s| s.success())
+        && Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+            ])
+            .arg(&requirements)
+            .status()
+            .is_ok_and(|s| s.success());
+    if installed {
+        let _ = std::fs::write(&stamp, wanted);
+        python.display().to_string()
+    } else {
+        // require_packages() then fails with the manual instructions.
+        "python3".to_owned()
+    }
 }
 
 fn install_hint(python: &str, problem: &str) -> String {

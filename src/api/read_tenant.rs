@@ -1,0 +1,177 @@
+//! Reads the parts of a live tenant a [`ReadSet`] names, with the fewest requests, independent
+//! reads running concurrently within the shared rate limiter.
+
+use futures::future::try_join_all;
+use serde_json::{Value, json};
+
+use super::actions::ActionFilter;
+use super::client::ManagementClient;
+use super::client_grants::GrantFilter;
+use super::clients::FieldSelection;
+use super::connections::ConnectionFilter;
+use super::error::ApiError;
+use crate::live::{RawConnection, RawTenant, ReadSet};
+
+/// The client fields a plan compares, plus what identifies and classifies a client. Asking
+/// for these only keeps `client_secret` and signing keys out of the response.
+pub const CLIENT_FIELDS: &[&str] = &[
+    "client_id",
+    "name",
+    "app_type",
+    "description",
+    "callbacks",
+    "allowed_logout_urls",
+    "web_origins",
+    "allowed_origins",
+    "initiate_login_uri",
+    "grant_types",
+    "token_endpoint_auth_method",
+    "oidc_conformant",
+    "is_first_party",
+    "jwt_configuration",
+    "global",
+    "is_global",
+];
+
+/// Fetches what `reads` names.
+pub async fn read_tenant(
+    client: &ManagementClient,
+    reads: &ReadSet,
+) -> Result<RawTenant, ApiError> {
+    let clients = async {
+        if reads.clients {
+            client
+                .list_clients(&FieldSelection::include(CLIENT_FIELDS.iter().copied()))
+                .await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let grants = async {
+        if reads.client_grants {
+            client.list_client_grants(&GrantFilter::default()).await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let connections = try_join_all(
+        reads
+            .connections
+            .iter()
+            .map(|name| read_connection(client, name, reads.connection_clients)),
+    );
+    let settings = async {
+        if reads.tenant_settings {
+            client.get_tenant_settings().await.map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let provider = async {
+        if reads.email_provider {
+            client.get_email_provider().await
+        } else {
+            Ok(None)
+        }
+    };
+    let templates = try_join_all(
+        reads
+            .email_templates
+            .iter()
+            .map(|name| client.get_email_template(name.as_str())),
+    );
+    let actions = try_join_all(reads.actions.iter().map(|name| async move {
+        let filter = ActionFilter {
+            action_name: Some(name.clone()),
+            trigger_id: None,
+        };
+        client.list_actions(&filter).await
+    }));
+    let bindings = try_join_all(reads.triggers.iter().map(|trigger| async move {
+        client
+            .bindings(trigger.as_str())
+            .await
+            .map(|found| (*trigger, found))
+    }));
+    let users = try_join_all(
+        reads
+            .user_emails
+            .iter()
+            .map(|email| client.users_by_email(email)),
+    );
+
+    let (
+        clients,
+        client_grants,
+        connections,
+        tenant_settings,
+        email_provider,
+        templates,
+        actions,
+        bindings,
+        users,
+    ) = tokio::try_join!(
+        clients,
+        grants,
+        connections,
+        settings,
+        provider,
+        templates,
+        actions,
+        bindings,
+        users
+    )?;
+    Ok(RawTenant {
+        clients,
+        client_grants,
+        connections: connections.into_iter().flatten().collect(),
+        tenant_settings,
+        email_provider,
+        email_templates: templates.into_iter().flatten().collect(),
+        // `actionName` filters by exact name; keep only exact matches to be safe.
+        actions: actions
+            .into_iter()
+            .zip(&reads.actions)
+            .flat_map(|(found, name)| {
+                found
+                    .into_iter()
+                    .filter(move |action| action["name"] == **name)
+            })
+            .collect(),
+        bindings,
+        users: users.into_iter().flatten().collect(),
+    })
+}
+
+/// A connection by name (absent = `None`) and, when asked, the applications enabled on it.
+async fn read_connection(
+    client: &ManagementClient,
+    name: &str,
+    with_clients: bool,
+) -> Result<Option<RawConnection>, ApiError> {
+    let found = client
+        .list_connections(&ConnectionFilter {
+            strategy: None,
+            name: Some(name.to_owned()),
+        })
+        .await?;
+    let Some(connection) = found
+        .into_iter()
+        .find(|connection| connection["name"] == name)
+    else {
+        return Ok(None);
+    };
+    let clients = if with_clients {
+        let id = connection["id"].as_str().unwrap_or_default().to_owned();
+        let ids = client.enabled_clients(&id).await?;
+        Some(
+            json!({ "clients": ids.into_iter().map(|id| json!({ "client_id": id })).collect::<Vec<Value>>() }),
+        )
+    } else {
+        None
+    };
+    Ok(Some(RawConnection {
+        connection,
+        clients,
+    }))
+}

@@ -1,0 +1,59 @@
+//! What the commands that talk to a tenant share: loading the file strictly, connecting.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::api::{ConnectionSettings, ManagementClient};
+use crate::cli::ConnectionArgs;
+use crate::commands::validate::print_diagnostics;
+use crate::model::LoadedTenant;
+use crate::model::load::LoadOptions;
+use crate::model::validate::load_and_check;
+
+/// Loads and checks `path` with its secrets required; any error stops the command before a
+/// single request is sent.
+pub fn load_for_tenant(path: &Path, strict: bool) -> anyhow::Result<LoadedTenant> {
+    let (loaded, diagnostics) = load_and_check(
+        path,
+        strict,
+        LoadOptions {
+            require_secrets: true,
+        },
+    );
+    print_diagnostics(&diagnostics);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    match loaded {
+        Some(loaded) if errors == 0 => Ok(loaded),
+        _ => anyhow::bail!(
+            "{} has {errors} error{}; nothing was sent to the tenant",
+            path.display(),
+            if errors == 1 { "" } else { "s" }
+        ),
+    }
+}
+
+/// Connects to the tenant named by `--domain`/`AUTH0_DOMAIN` with the M2M credentials.
+pub async fn connect(args: &ConnectionArgs) -> anyhow::Result<ManagementClient> {
+    let settings = ConnectionSettings::from_args(args)?;
+    let origin = settings.origin();
+    ManagementClient::connect(settings)
+        .await
+        .with_context(|| format!("cannot authenticate with {origin}"))
+}
+
+/// Writes `contents` to `path` atomically (a temporary file in the same directory, renamed).
+pub fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    file.write_all(contents.as_bytes())?;
+    file.as_file().sync_all()?;
+    file.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

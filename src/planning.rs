@@ -1,0 +1,64 @@
+//! Planning against a live tenant: read what the file manages, normalize it, diff it. The one
+//! place that composes the API reader with the pure [`crate::plan::diff`], shared by `plan`,
+//! `apply` (before and after executing), `demo` and the benchmarks.
+
+use crate::api::{ApiError, ManagementClient, read_tenant::read_tenant};
+use crate::live::{self, LiveTenant, NormalizeError, ReadSet};
+use crate::model::TenantFile;
+use crate::plan::{self, Plan, PlanContext};
+
+/// The flags that shape a plan.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanOptions {
+    pub allow_delete: bool,
+    pub force_secrets: bool,
+    pub show_unmanaged: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanningError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("the live tenant returned something unexpected: {0}")]
+    Normalize(#[from] NormalizeError),
+}
+
+/// Reads the live tenant parts `tenant` manages and plans the changes that make it match.
+pub async fn plan_tenant(
+    client: &ManagementClient,
+    tenant: &TenantFile,
+    options: PlanOptions,
+) -> Result<(Plan, LiveTenant), PlanningError> {
+    let mut reads = ReadSet::for_tenant(tenant);
+    // Unmanaged resources can only be listed if the whole collections are read.
+    reads.clients |= options.show_unmanaged;
+    let live = read_live(client, &reads).await?;
+    let context = PlanContext {
+        origin: client.settings().origin(),
+        own_client_id: Some(client.own_client_id().to_owned()),
+        allow_delete: options.allow_delete,
+        force_secrets: options.force_secrets,
+        show_unmanaged: options.show_unmanaged,
+    };
+    let plan = plan::diff(tenant, &live, &context);
+    Ok((plan, live))
+}
+
+/// Reads and normalizes exactly `reads`.
+pub async fn read_live(
+    client: &ManagementClient,
+    reads: &ReadSet,
+) -> Result<LiveTenant, PlanningError> {
+    let raw = read_tenant(client, reads).await?;
+    Ok(live::normalize(&raw)?)
+}
+
+/// The fingerprint of the tenant as it is now, over what `plan` read: equal to
+/// `plan.live_fingerprint` exactly when nothing the plan depends on changed since.
+pub async fn current_fingerprint(
+    client: &ManagementClient,
+    plan: &Plan,
+) -> Result<String, PlanningError> {
+    let live = read_live(client, &plan.read_set).await?;
+    Ok(plan::live_fingerprint(&live, &plan.read_set, &plan.origin))
+}
