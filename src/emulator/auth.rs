@@ -229,12 +229,19 @@ pub fn client_credentials(
         scopes,
     };
     let token = issue_token(&store.token_key, issuer, &claims, &audience, now);
-    Ok(json!({
+    let mut response = json!({
         "access_token": token,
         "scope": claims.scopes.join(" "),
         "expires_in": TOKEN_LIFETIME_SECONDS,
         "token_type": "Bearer",
-    }))
+    });
+    // Auth0 leaves `scope` out when the token carries none.
+    if claims.scopes.is_empty()
+        && let Value::Object(object) = &mut response
+    {
+        object.shift_remove("scope");
+    }
+    Ok(response)
 }
 
 /// The scopes an operation accepts (any one suffices) when the spec does not say: Auth0's

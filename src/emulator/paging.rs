@@ -183,12 +183,26 @@ impl FieldFilter {
     }
 
     pub fn apply(&self, value: Value) -> Value {
+        self.apply_keeping(value, &[])
+    }
+
+    /// Like `apply`, but a `fields` list that includes keys also always returns `always`
+    /// when the object has them (Auth0 adds a resource's identity keys: a client's `tenant`,
+    /// a connection's `id`, `is_domain_connection`, ...).
+    pub fn apply_keeping(&self, value: Value, always: &[&str]) -> Value {
         let (Some(fields), Value::Object(object)) = (&self.fields, &value) else {
             return value;
         };
         let kept = object
             .iter()
-            .filter(|(key, _)| fields.iter().any(|f| f == *key) == self.include)
+            .filter(|(key, _)| {
+                let listed = fields.iter().any(|f| f == *key);
+                if self.include {
+                    listed || always.contains(&key.as_str())
+                } else {
+                    !listed
+                }
+            })
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         Value::Object(kept)
@@ -286,6 +300,13 @@ mod tests {
         let drop =
             FieldFilter::from_params(&Params::parse(Some("fields=name&include_fields=false")))
                 .unwrap();
-        assert_eq!(drop.apply(value), json!({"client_id": "a", "tenant": "t"}));
+        assert_eq!(
+            drop.apply_keeping(value.clone(), &["tenant"]),
+            json!({"client_id": "a", "tenant": "t"})
+        );
+        assert_eq!(
+            keep.apply_keeping(value, &["tenant"]),
+            json!({"client_id": "a", "name": "n", "tenant": "t"})
+        );
     }
 }

@@ -84,11 +84,12 @@ impl RateLimiter {
     /// Admits a Management API request. The headers are those of the bucket that decided:
     /// the email bucket for email writes when it is stricter, else the global one.
     pub fn admit(&mut self, is_email_write: bool, now: f64) -> (bool, RateLimitHeaders) {
+        // Always full: the reset is now, rounded up like every reset.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let unlimited = RateLimitHeaders {
             limit: UNLIMITED_BURST,
             remaining: UNLIMITED_BURST,
-            reset: now as u64,
+            reset: now.ceil() as u64,
         };
         let global = self.global.as_mut().map(|bucket| bucket.try_take(now));
         let Some((global_ok, global_headers)) = global else {

@@ -100,20 +100,63 @@ fn decode_body(headers: &HeaderMap, bytes: &[u8]) -> Result<Value, ApiError> {
         .map_err(|_| ApiError::new(400, "Invalid request payload JSON format", None))
 }
 
+/// A request's log entry, written exactly once: by `finish` when the response is decided, or
+/// on drop when the client gave up earlier (hyper drops the handler future then).
+struct PendingEntry<'a> {
+    log: &'a RequestLog,
+    entry: Option<RequestLogEntry>,
+}
+
+impl PendingEntry<'_> {
+    fn finish(&mut self, status: u16, fault: Option<Fault>) {
+        if let Some(mut entry) = self.entry.take() {
+            entry.status = status;
+            entry.fault = fault.map(|f| f.name().to_owned());
+            self.log.record(entry);
+        }
+    }
+}
+
+impl Drop for PendingEntry<'_> {
+    fn drop(&mut self) {
+        if let Some(entry) = self.entry.take() {
+            self.log.record(entry);
+        }
+    }
+}
+
 /// The one handler behind every path.
 pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let method = parts.method.clone();
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().map(str::to_owned);
+    let mut pending = PendingEntry {
+        log: &shared.log,
+        entry: Some(RequestLogEntry {
+            method: method.to_string(),
+            path: path.clone(),
+            query: query.clone(),
+            status: 0,
+            body: None,
+            fault: None,
+        }),
+    };
     let bytes = to_bytes(body, MAX_BODY_BYTES).await.unwrap_or_default();
     let decoded = decode_body(&parts.headers, &bytes);
     let mut logged_body = decoded.as_ref().ok().filter(|v| !v.is_null()).cloned();
     if let Some(body) = logged_body.as_mut() {
         mask_secrets(body);
     }
+    if let Some(entry) = pending.entry.as_mut() {
+        entry.body = logged_body;
+    }
 
-    let (response, fault) = if let Some(api_path) = path.strip_prefix("/api/v2/") {
+    let Decided {
+        response,
+        fault,
+        delay,
+    } = if let Some(api_path) = path.strip_prefix("/api/v2/") {
         let api_path = api_path.to_owned();
         management_api(
             &shared,
@@ -123,14 +166,13 @@ pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Resp
             &parts.headers,
             decoded,
         )
-        .await
     } else if path == "/oauth/token" && method == Method::POST {
-        (token_endpoint(&shared, decoded), None)
+        Decided::now(token_endpoint(&shared, decoded))
     } else {
-        (
-            json_response(404, Some(&ApiError::new(404, "Not Found", None).body())),
-            None,
-        )
+        Decided::now(json_response(
+            404,
+            Some(&ApiError::new(404, "Not Found", None).body()),
+        ))
     };
 
     let status = if response.extensions().get::<DropConnection>().is_some() {
@@ -138,15 +180,30 @@ pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Resp
     } else {
         response.status().as_u16()
     };
-    shared.log.record(RequestLogEntry {
-        method: method.to_string(),
-        path,
-        query,
-        status,
-        body: logged_body,
-        fault: fault.map(|f| f.name().to_owned()),
-    });
+    // Logged before a slow response's delay, so the log is complete and in request order
+    // even when the client stops waiting.
+    pending.finish(status, fault);
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
     response
+}
+
+/// A response, the fault that shaped it, and how long to hold it back.
+struct Decided {
+    response: Response,
+    fault: Option<Fault>,
+    delay: Option<Duration>,
+}
+
+impl Decided {
+    fn now(response: Response) -> Self {
+        Self {
+            response,
+            fault: None,
+            delay: None,
+        }
+    }
 }
 
 fn token_endpoint(shared: &Shared, body: Result<Value, ApiError>) -> Response {
@@ -169,14 +226,14 @@ fn token_endpoint(shared: &Shared, body: Result<Value, ApiError>) -> Response {
     }
 }
 
-async fn management_api(
+fn management_api(
     shared: &Shared,
     method: &Method,
     api_path: &str,
     query: Option<&str>,
     headers: &HeaderMap,
     body: Result<Value, ApiError>,
-) -> (Response, Option<Fault>) {
+) -> Decided {
     let is_write = *method != Method::GET;
     let index = shared.request_index.fetch_add(1, Ordering::SeqCst);
     let probability = f64::from_bits(shared.fault_probability.load(Ordering::SeqCst));
@@ -189,8 +246,13 @@ async fn management_api(
         limiter.admit(is_email_write, epoch_seconds())
     };
 
+    let decided = |response, delay| Decided {
+        response,
+        fault,
+        delay,
+    };
     let mut response = match fault {
-        Some(Fault::DropConnection) => return (dropped(), fault),
+        Some(Fault::DropConnection) => return decided(dropped(), None),
         Some(Fault::ServerError) => json_response(
             500,
             Some(&ApiError::new(500, "Internal Server Error", None).body()),
@@ -202,19 +264,16 @@ async fn management_api(
         Some(Fault::TooManyRequests) => {
             json_response(429, Some(&ApiError::too_many_requests().body()))
         }
-        Some(Fault::SlowResponse) => {
-            tokio::time::sleep(shared.slow_response).await;
-            serve(shared, method, api_path, query, headers, body, admitted)
-        }
-        Some(Fault::CommitThenDrop) | None => {
+        Some(Fault::SlowResponse | Fault::CommitThenDrop) | None => {
             serve(shared, method, api_path, query, headers, body, admitted)
         }
     };
     if fault == Some(Fault::CommitThenDrop) {
-        return (dropped(), fault);
+        return decided(dropped(), None);
     }
     add_rate_headers(&mut response, rate_headers);
-    (response, fault)
+    let delay = (fault == Some(Fault::SlowResponse)).then_some(shared.slow_response);
+    decided(response, delay)
 }
 
 fn serve(

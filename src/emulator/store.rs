@@ -27,10 +27,19 @@ pub struct StoredAction {
 }
 
 impl StoredAction {
-    /// Reads advance the build one step: `pending -> building -> built` (or
+    /// Reads advance the build one step: `pending -> building -> building -> built` (or
     /// `building -> retrying -> failed` for an unresolvable dependency).
+    /// Once built, the dependencies are what was installed: Auth0 drops the `registry_url`
+    /// it echoed while the build was pending (recorded in TestActionManager_Bindings).
     pub fn advance_status(&mut self) {
         if let Some(next) = self.pending_statuses.pop_front() {
+            if next == "built"
+                && let Some(Value::Array(dependencies)) = self.body.get_mut("dependencies")
+            {
+                for dependency in dependencies.iter_mut().filter_map(Value::as_object_mut) {
+                    dependency.shift_remove("registry_url");
+                }
+            }
             self.body.insert("status".into(), Value::String(next));
         }
     }
@@ -53,7 +62,8 @@ impl StoredAction {
         self.pending_statuses = if fails {
             ["building", "retrying", "failed"].map(String::from).into()
         } else {
-            ["building", "built"].map(String::from).into()
+            // Recorded tenants answered `building` to at least two reads before `built`.
+            ["building", "building", "built"].map(String::from).into()
         };
     }
 
@@ -65,9 +75,16 @@ impl StoredAction {
     }
 }
 
-/// The emulator cannot ask npm, so a dependency fails to resolve when it could never be
-/// installed: a Node core module name (like the recorded `crypto@17.7.1`), a version that is
-/// not `latest` or a dotted number, or a name that says it does not exist.
+/// The emulator cannot ask npm, so a dependency fails to resolve only when it could never be
+/// installed:
+/// - an invalid package name (empty, spaces, a leading `.` or `_`, characters npm rejects) or
+///   one that says it does not exist;
+/// - a version that is neither a dist-tag like `latest` nor a semver version or caret/tilde
+///   range (`1.2.3`, `^4.17.0`, `1.x`, `2.0.0-beta.1`);
+/// - a Node core module name pinned to a Node-release-like major (>= 10), as in the recorded
+///   `crypto@17.7.1`: the npm packages of those names (placeholders and browser shims such as
+///   `crypto`, `buffer`, `events`, `util`) never published such majors, while ordinary
+///   versions of them (`buffer@6.0.3`, `events@3.3.0`) do resolve.
 pub fn is_unresolvable_dependency(name: &str, version: &str) -> bool {
     const CORE_MODULES: &[&str] = &[
         "assert",
@@ -99,19 +116,60 @@ pub fn is_unresolvable_dependency(name: &str, version: &str) -> bool {
         "vm",
         "zlib",
     ];
-    let version_ok = version == "latest"
-        || (!version.is_empty()
-            && version
-                .trim_start_matches(['^', '~'])
-                .split('.')
-                .all(|part| {
-                    !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                }));
-    name.is_empty()
-        || CORE_MODULES.contains(&name)
+    let major = version
+        .trim_start_matches(['^', '~', '='])
+        .split('.')
+        .next()
+        .and_then(|m| m.parse::<u64>().ok());
+    !is_valid_package_name(name)
         || name.contains("does-not-exist")
         || name.contains("nonexistent")
-        || !version_ok
+        || !is_valid_version(version)
+        || (CORE_MODULES.contains(&name) && major.is_some_and(|m| m >= 10))
+}
+
+/// npm's rules for a package name, `@scope/name` included (legacy upper case is allowed).
+fn is_valid_package_name(name: &str) -> bool {
+    let bare = match name.strip_prefix('@') {
+        Some(scoped) => match scoped.split_once('/') {
+            Some((scope, rest)) if !scope.is_empty() => rest,
+            _ => return false,
+        },
+        None => name,
+    };
+    !bare.is_empty()
+        && name.len() <= 214
+        && !bare.starts_with(['.', '_'])
+        && bare
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~'))
+}
+
+/// A dist-tag (`latest`, `next`) or a semver version, optionally `^`/`~`-prefixed, with `x`
+/// wildcards, a pre-release and build metadata.
+fn is_valid_version(version: &str) -> bool {
+    let version = version.trim();
+    if version.is_empty() {
+        return false;
+    }
+    if version.chars().all(|c| c.is_ascii_lowercase()) {
+        return true;
+    }
+    let core = version.trim_start_matches(['^', '~', '=']);
+    let (core, build) = core.split_once('+').unwrap_or((core, ""));
+    let (core, pre) = core.split_once('-').unwrap_or((core, ""));
+    let tag_ok = |s: &str| {
+        s.split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    (1..=3).contains(&parts.len())
+        && parts.iter().all(|p| {
+            matches!(*p, "x" | "X" | "*")
+                || (!p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        })
+        && (pre.is_empty() || tag_ok(pre))
+        && (build.is_empty() || tag_ok(build))
 }
 
 /// A binding of an Action to a trigger, in its ordered list.
@@ -188,8 +246,10 @@ impl Store {
             "callbacks": [],
             "sso_disabled": false,
             "cross_origin_authentication": false,
+            "cross_origin_auth": false,
             "custom_login_page_on": true,
             "signing_keys": [signing_key()],
+            "refresh_token": refresh_token_defaults(None),
         });
         store.clients.insert(global_id, into_obj(global));
 
@@ -222,6 +282,8 @@ impl Store {
             "strategy": "auth0",
             "name": DEFAULT_CONNECTION,
             "is_domain_connection": false,
+            "authentication": {"active": true},
+            "connected_accounts": {"active": false},
             "enabled_clients": [],
             "realms": [DEFAULT_CONNECTION],
         });
@@ -258,6 +320,7 @@ impl Store {
                 "signing_keys": [signing_key()],
                 "sso_disabled": false,
                 "cross_origin_authentication": false,
+                "cross_origin_auth": false,
                 "grant_types": ["client_credentials"],
                 "custom_login_page_on": true,
                 "token_endpoint_auth_method": "client_secret_post",
@@ -284,6 +347,7 @@ impl Store {
             "client_id": m2m_client_id,
             "audience": self.management_audience(),
             "scope": all_scopes,
+            "subject_type": "client",
         });
         self.client_grants.insert(grant_id, into_obj(grant));
     }
@@ -391,9 +455,31 @@ pub fn fill_database_options(options: &mut Obj, on_create: bool) {
             .entry("brute_force_protection")
             .or_insert(json!(true));
     }
-    options
-        .entry("authentication_methods")
-        .or_insert(json!({"password": {"enabled": true}, "passkey": {"enabled": false}}));
+    // As recorded in 2026: the default methods, or the sent ones completed with every
+    // method Auth0 knows and the password's API and sign-up behaviour.
+    match options.get_mut("authentication_methods") {
+        Some(Value::Object(methods)) => {
+            let password = methods
+                .entry("password")
+                .or_insert(json!({"enabled": true}));
+            if let Value::Object(password) = password {
+                password.entry("api_behavior").or_insert(json!("required"));
+                password.entry("signup_behavior").or_insert(json!("allow"));
+            }
+            for method in ["passkey", "email_otp", "phone_otp"] {
+                methods.entry(method).or_insert(json!({"enabled": false}));
+            }
+        }
+        _ => {
+            options.insert(
+                "authentication_methods".into(),
+                json!({
+                    "password": {"enabled": true, "api_behavior": "required"},
+                    "passkey": {"enabled": false}
+                }),
+            );
+        }
+    }
     options.entry("passkey_options").or_insert(json!({
         "challenge_ui": "both",
         "progressive_enrollment_enabled": true,
@@ -594,7 +680,7 @@ mod tests {
             action.advance_status();
             seen.push(action.status().to_owned());
         }
-        assert_eq!(seen, ["pending", "building", "built", "built", "built"]);
+        assert_eq!(seen, ["pending", "building", "building", "built", "built"]);
 
         action.body.insert(
             "dependencies".into(),
@@ -616,8 +702,21 @@ mod tests {
     fn dependency_resolution_rules() {
         assert!(!is_unresolvable_dependency("auth0", "2.41.0"));
         assert!(!is_unresolvable_dependency("lodash", "latest"));
+        assert!(!is_unresolvable_dependency("@auth0/auth0-spa-js", "^2.1.3"));
+        assert!(!is_unresolvable_dependency("buffer", "6.0.3"));
+        assert!(!is_unresolvable_dependency("crypto", "latest"));
+        assert!(!is_unresolvable_dependency(
+            "date-fns",
+            "2.30.0-beta.1+build.7"
+        ));
+        assert!(!is_unresolvable_dependency("lodash", "4.x"));
         assert!(is_unresolvable_dependency("crypto", "17.7.1"));
         assert!(is_unresolvable_dependency("left-pad", "not a version"));
+        assert!(is_unresolvable_dependency("left-pad", ""));
+        assert!(is_unresolvable_dependency("", "1.0.0"));
+        assert!(is_unresolvable_dependency(".hidden", "1.0.0"));
+        assert!(is_unresolvable_dependency("has space", "1.0.0"));
+        assert!(is_unresolvable_dependency("left-pad", "1.2.3.4"));
     }
 
     #[test]

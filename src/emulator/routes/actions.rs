@@ -447,10 +447,12 @@ mod tests {
         assert!(created["secrets"][0].get("value").is_none());
         let id = created["id"].as_str().unwrap().to_owned();
         assert_eq!(deploy(&mut store, &id).unwrap_err().status, 400);
-        assert_eq!(
-            get(&mut store, &id).unwrap().body.unwrap()["status"],
-            "building"
-        );
+        for _ in 0..2 {
+            assert_eq!(
+                get(&mut store, &id).unwrap().body.unwrap()["status"],
+                "building"
+            );
+        }
         assert_eq!(
             get(&mut store, &id).unwrap().body.unwrap()["status"],
             "built"

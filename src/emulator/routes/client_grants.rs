@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::{Call, Outcome, Reply, overlay, str_field};
 use crate::emulator::errors::ApiError;
 use crate::emulator::paging::{FieldFilter, Paging};
-use crate::emulator::store::{ALNUM, Store, into_obj, random_string};
+use crate::emulator::store::{ALNUM, Obj, Store, into_obj, random_string};
 
 fn not_found() -> ApiError {
     ApiError::not_found("The grant does not exist.", Some("inexistent_client_grant"))
@@ -65,6 +65,7 @@ pub fn create(store: &mut Store, call: &Call) -> Outcome {
     let mut grant =
         into_obj(json!({"id": id, "client_id": client_id, "audience": audience, "scope": []}));
     overlay(&mut grant, body, &["id", "client_id", "audience"]);
+    normalise(&mut grant);
     store.client_grants.insert(id, grant.clone());
     Ok(Reply::created(Value::Object(grant)))
 }
@@ -73,7 +74,19 @@ pub fn update(store: &mut Store, call: &Call, id: &str) -> Outcome {
     let body = call.object()?;
     let grant = store.client_grants.get_mut(id).ok_or_else(not_found)?;
     overlay(grant, body, &["id", "client_id", "audience"]);
+    normalise(grant);
     Ok(Reply::ok(Value::Object(grant.clone())))
+}
+
+/// Every grant has a `subject_type` (`client` unless sent), and one that allows all scopes
+/// lists none: Auth0 drops `scope` then (recorded in TestAccClientGrant).
+pub fn normalise(grant: &mut Obj) {
+    if grant.get("allow_all_scopes") == Some(&Value::Bool(true)) {
+        grant.shift_remove("scope");
+    } else {
+        grant.entry("scope").or_insert(json!([]));
+    }
+    grant.entry("subject_type").or_insert(json!("client"));
 }
 
 pub fn delete(store: &mut Store, id: &str) -> Outcome {

@@ -11,6 +11,9 @@ use crate::emulator::store::{
     refresh_token_defaults, signing_key,
 };
 
+/// Returned whatever `fields` asks for (recorded: `fields=client_id` gives `tenant` too).
+const ALWAYS_RETURNED: &[&str] = &["tenant"];
+
 fn not_found() -> ApiError {
     ApiError::not_found("The client does not exist", Some("inexistent_client"))
 }
@@ -63,7 +66,7 @@ pub fn list(store: &Store, call: &Call) -> Outcome {
                 str_field(c, "app_type").is_some_and(|t| types.iter().any(|w| w == t))
             })
         })
-        .map(|c| fields.apply(render(c, show_secret)))
+        .map(|c| fields.apply_keeping(render(c, show_secret), ALWAYS_RETURNED))
         .collect();
     Ok(Reply::ok(paging.apply(items, "clients")))
 }
@@ -71,9 +74,10 @@ pub fn list(store: &Store, call: &Call) -> Outcome {
 pub fn get(store: &Store, call: &Call, id: &str) -> Outcome {
     let client = store.clients.get(id).ok_or_else(not_found)?;
     let fields = FieldFilter::from_params(call.params)?;
-    Ok(Reply::ok(
-        fields.apply(render(client, call.has_scope("read:client_keys"))),
-    ))
+    Ok(Reply::ok(fields.apply_keeping(
+        render(client, call.has_scope("read:client_keys")),
+        ALWAYS_RETURNED,
+    )))
 }
 
 pub fn create(store: &mut Store, call: &Call) -> Outcome {
@@ -108,6 +112,7 @@ pub fn create(store: &mut Store, call: &Call) -> Outcome {
         "signing_keys": [signing_key()],
         "sso_disabled": false,
         "cross_origin_authentication": false,
+        "cross_origin_auth": false,
         "grant_types": grant_types,
         "custom_login_page_on": true,
         "refresh_token": refresh_token_defaults(app_type),
@@ -148,6 +153,16 @@ fn apply_patch(client: &mut Obj, body: &Obj) {
                 client.insert(key.clone(), value.clone());
             }
         }
+    }
+    // `cross_origin_auth` is the deprecated name of `cross_origin_authentication`; Auth0
+    // returns both, always equal.
+    let mirrored = body
+        .get("cross_origin_authentication")
+        .or_else(|| body.get("cross_origin_auth"))
+        .filter(|v| v.is_boolean());
+    if let Some(value) = mirrored {
+        client.insert("cross_origin_authentication".into(), value.clone());
+        client.insert("cross_origin_auth".into(), value.clone());
     }
 }
 

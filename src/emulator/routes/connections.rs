@@ -12,6 +12,14 @@ use crate::emulator::store::{
     ALNUM, Obj, Store, fill_database_options, into_obj, now, random_string,
 };
 
+/// Returned whatever `fields` asks for (recorded in 2026: `fields=strategy,name` gives these too).
+const ALWAYS_RETURNED: &[&str] = &[
+    "id",
+    "is_domain_connection",
+    "authentication",
+    "connected_accounts",
+];
+
 fn not_found() -> ApiError {
     ApiError::not_found(
         "The connection does not exist",
@@ -65,7 +73,7 @@ pub fn list(store: &Store, call: &Call) -> Outcome {
                 str_field(c, "strategy").is_some_and(|have| s.iter().any(|w| w == have))
             })
         })
-        .map(|c| fields.apply(Value::Object(c.clone())))
+        .map(|c| fields.apply_keeping(Value::Object(c.clone()), ALWAYS_RETURNED))
         .collect();
     Ok(Reply::ok(paging.apply(items, "connections")))
 }
@@ -73,7 +81,8 @@ pub fn list(store: &Store, call: &Call) -> Outcome {
 pub fn get(store: &Store, call: &Call, id: &str) -> Outcome {
     let connection = store.connections.get(id).ok_or_else(not_found)?;
     Ok(Reply::ok(
-        FieldFilter::from_params(call.params)?.apply(Value::Object(connection.clone())),
+        FieldFilter::from_params(call.params)?
+            .apply_keeping(Value::Object(connection.clone()), ALWAYS_RETURNED),
     ))
 }
 
@@ -95,6 +104,8 @@ pub fn create(store: &mut Store, call: &Call) -> Outcome {
         "strategy": strategy,
         "name": name,
         "is_domain_connection": false,
+        "authentication": {"active": true},
+        "connected_accounts": {"active": false},
     }));
     for (key, value) in body {
         if !matches!(key.as_str(), "id" | "options" | "strategy" | "name") {
@@ -122,8 +133,17 @@ pub fn update(store: &mut Store, call: &Call, id: &str) -> Outcome {
         .to_owned();
     for (key, value) in body {
         if key == "options" {
-            // PATCH replaces options whole: omitted keys are gone.
-            let options = prepare_options(&strategy, Some(value), false)?;
+            // PATCH replaces options whole: omitted keys are gone, except the server-managed
+            // sign-in methods, which stay as they were (recorded in TestAccConnection #5).
+            let mut options = prepare_options(&strategy, Some(value), false)?;
+            if let Some(Value::Object(old)) = connection.get("options") {
+                for kept in ["authentication_methods", "passkey_options"] {
+                    let sent = value.get(kept).is_some();
+                    if let (false, Some(previous)) = (sent, old.get(kept)) {
+                        options.insert(kept.into(), previous.clone());
+                    }
+                }
+            }
             connection.insert(key.clone(), Value::Object(options));
         } else {
             connection.insert(key.clone(), value.clone());

@@ -20,6 +20,13 @@ fn not_found() -> ApiError {
 
 fn render(provider: &Obj) -> Value {
     let mut provider = provider.clone();
+    // Auth0 omits settings a provider does not have.
+    if provider
+        .get("settings")
+        .is_some_and(|s| s.is_null() || s.as_object().is_some_and(Obj::is_empty))
+    {
+        provider.shift_remove("settings");
+    }
     if let Some(Value::Object(credentials)) = provider.get_mut("credentials") {
         credentials.retain(|key, _| PUBLIC_CREDENTIALS.contains(&key.as_str()));
     }
@@ -48,6 +55,15 @@ pub fn create(store: &mut Store, call: &Call) -> Outcome {
 pub fn update(store: &mut Store, call: &Call) -> Outcome {
     let body = call.object()?;
     let provider = store.email_provider.as_mut().ok_or_else(not_found)?;
+    // Switching to another provider starts from scratch: the old one's credentials and
+    // settings do not carry over (recorded: ses with settings -> mandrill without).
+    let switches = body
+        .get("name")
+        .is_some_and(|name| provider.get("name") != Some(name));
+    if switches {
+        provider.shift_remove("credentials");
+        provider.shift_remove("settings");
+    }
     for (key, value) in body {
         provider.insert(key.clone(), value.clone());
     }

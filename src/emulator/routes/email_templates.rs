@@ -57,7 +57,8 @@ pub fn create(store: &mut Store, call: &Call) -> Outcome {
         ));
     }
     store.email_templates.insert(name, body.clone());
-    Ok(Reply::created(Value::Object(body.clone())))
+    // The spec documents 200 "Template successfully created" (not 201).
+    Ok(Reply::ok(Value::Object(body.clone())))
 }
 
 pub fn replace(store: &mut Store, call: &Call, name: &str) -> Outcome {

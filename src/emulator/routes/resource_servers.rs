@@ -5,7 +5,11 @@ use serde_json::{Value, json};
 use super::{Call, Outcome, Reply, overlay, str_field};
 use crate::emulator::errors::ApiError;
 use crate::emulator::paging::{FieldFilter, Paging};
-use crate::emulator::store::{HEX, Store, into_obj, random_string};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest as _, Sha256};
+
+use crate::emulator::store::{HEX, Obj, Store, into_obj, random_string};
 
 fn not_found() -> ApiError {
     ApiError::not_found(
@@ -59,17 +63,25 @@ pub fn create(store: &mut Store, call: &Call) -> Outcome {
         ));
     }
     let id = random_string(24, HEX);
+    // Auth0 invents no `name` when none is sent (recorded: identifier-only create).
     let mut rs = into_obj(json!({
         "id": id,
-        "name": body.get("name").cloned().unwrap_or_else(|| json!(identifier)),
         "identifier": identifier,
         "allow_offline_access": false,
         "skip_consent_for_verifiable_first_party_clients": false,
+        "subject_type_authorization": {
+            "client": {"policy": "require_client_grant"},
+            "user": {"policy": "allow_all"}
+        },
         "token_lifetime": 86400,
         "token_lifetime_for_web": 7200,
         "signing_alg": "RS256",
     }));
-    overlay(&mut rs, body, &["id", "is_system"]);
+    if let Some(name) = body.get("name") {
+        rs.shift_insert(1, "name".into(), name.clone());
+    }
+    overlay(&mut rs, body, &["id", "is_system", "name"]);
+    store_token_encryption_key(&mut rs);
     store.resource_servers.insert(id, rs.clone());
     Ok(Reply::created(Value::Object(rs)))
 }
@@ -86,7 +98,22 @@ pub fn update(store: &mut Store, call: &Call, id: &str) -> Outcome {
         ));
     }
     overlay(rs, body, &["id", "identifier", "is_system"]);
+    store_token_encryption_key(rs);
     Ok(Reply::ok(Value::Object(rs.clone())))
+}
+
+/// Auth0 keeps the encryption key's PEM to itself and shows its SHA-256 thumbprint instead.
+fn store_token_encryption_key(rs: &mut Obj) {
+    let Some(Value::Object(key)) = rs
+        .get_mut("token_encryption")
+        .and_then(|encryption| encryption.get_mut("encryption_key"))
+    else {
+        return;
+    };
+    if let Some(Value::String(pem)) = key.shift_remove("pem") {
+        let thumbprint = URL_SAFE_NO_PAD.encode(Sha256::digest(pem.trim().as_bytes()));
+        key.insert("thumbprint_sha256".into(), Value::String(thumbprint));
+    }
 }
 
 pub fn delete(store: &mut Store, id: &str) -> Outcome {
