@@ -5,6 +5,8 @@
 mod auth;
 mod errors;
 mod faults;
+mod oidc;
+mod oidc_keys;
 mod options;
 mod paging;
 mod rate_limit;
@@ -108,6 +110,7 @@ impl Emulator {
             seed: options.seed,
             request_index: AtomicU64::new(0),
             slow_response: options.slow_response,
+            oidc: oidc::OidcState::default(),
         });
         let router = axum::Router::new()
             .fallback(server::handle)

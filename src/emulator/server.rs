@@ -32,6 +32,7 @@ pub struct Shared {
     pub seed: u64,
     pub request_index: AtomicU64,
     pub slow_response: Duration,
+    pub oidc: super::oidc::OidcState,
 }
 
 /// Marks a response that must not be sent: the connection is closed instead.
@@ -167,7 +168,16 @@ pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Resp
             decoded,
         )
     } else if path == "/oauth/token" && method == Method::POST {
-        Decided::now(token_endpoint(&shared, decoded))
+        Decided::now(token_endpoint(&shared, &parts.headers, decoded))
+    } else if let Some(response) = super::oidc::handle(
+        &shared,
+        &method,
+        &path,
+        query.as_deref(),
+        &parts.headers,
+        &bytes,
+    ) {
+        Decided::now(response)
     } else {
         Decided::now(json_response(
             404,
@@ -206,7 +216,7 @@ impl Decided {
     }
 }
 
-fn token_endpoint(shared: &Shared, body: Result<Value, ApiError>) -> Response {
+fn token_endpoint(shared: &Shared, headers: &HeaderMap, body: Result<Value, ApiError>) -> Response {
     let form = match body {
         Ok(Value::Object(form)) => form,
         Ok(_) => Obj::new(),
@@ -216,6 +226,9 @@ fn token_endpoint(shared: &Shared, body: Result<Value, ApiError>) -> Response {
             return json_response(400, Some(&error));
         }
     };
+    if form.get("grant_type").and_then(Value::as_str) == Some("authorization_code") {
+        return super::oidc::authorization_code(shared, headers, &form);
+    }
     let issuer = format!("{}/", shared.domain);
     let store = shared.store.lock().expect("store lock");
     #[allow(clippy::cast_possible_truncation)]

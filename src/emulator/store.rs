@@ -208,6 +208,9 @@ pub struct Store {
     pub email_templates: IndexMap<String, Obj>,
     pub email_provider: Option<Obj>,
     pub tenant_settings: Obj,
+    /// PKCS#8 PEM of the RSA key ID tokens are signed with; made on the first login.
+    #[serde(default)]
+    pub oidc_signing_key: Option<String>,
 }
 
 impl Store {
@@ -231,6 +234,7 @@ impl Store {
             email_templates: IndexMap::new(),
             email_provider: None,
             tenant_settings: default_tenant_settings(),
+            oidc_signing_key: None,
         };
 
         let global_id = random_string(32, ALNUM);

@@ -21,7 +21,6 @@ pub fn hash_password(password: &str) -> String {
     format!("{salt}${}", hex::encode(digest))
 }
 
-#[cfg_attr(not(test), allow(dead_code))] // for the login form of the OIDC side
 pub fn password_matches(hash: &str, password: &str) -> bool {
     let Some((salt, digest)) = hash.split_once('$') else {
         return false;

@@ -3,6 +3,7 @@
 
 mod binary;
 mod independent_client;
+mod oidc;
 mod paging;
 mod rate_limit_and_faults;
 mod replay;
