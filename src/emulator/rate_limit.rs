@@ -145,6 +145,23 @@ mod tests {
     }
 
     #[test]
+    fn reset_is_the_second_the_bucket_is_full_again_rounded_up() {
+        // Free: burst 2, 2 per second. One token short at 100.3 is full at 100.8 -> 101.
+        let mut limiter = RateLimiter::new(RateLimit::Free, 100.3);
+        assert_eq!(limiter.admit(false, 100.3).1.reset, 101);
+        // Two short at 100.3 is full at 101.3 -> 102 (never the truncated 101).
+        assert_eq!(limiter.admit(false, 100.3).1.reset, 102);
+        // Refused: still two short a tenth later, full at 101.4 -> 102.
+        let (ok, headers) = limiter.admit(false, 100.4);
+        assert!(!ok);
+        assert_eq!((headers.remaining, headers.reset), (0, 102));
+        // A full bucket resets now, rounded up.
+        let fresh = RateLimiter::new(RateLimit::Enterprise, 50.0);
+        let headers = fresh.global.as_ref().unwrap().headers(50.2);
+        assert_eq!(headers.reset, 51);
+    }
+
+    #[test]
     fn off_never_limits() {
         let mut limiter = RateLimiter::new(RateLimit::Off, 0.0);
         assert!((0..1000).all(|_| limiter.admit(false, 0.0).0));
