@@ -12,6 +12,7 @@ mod cookie_secret;
 mod error;
 mod escape;
 mod from_env;
+mod from_live;
 mod git;
 mod inputs;
 mod preview;
@@ -32,6 +33,7 @@ pub use escape::{dotenv_value, toml_basic_string};
 pub use from_env::{
     EnvInputs, FALLBACK_PROVIDER_NAME, FileDefaults, inputs_from_env, process_environment,
 };
+pub use from_live::{EnvironmentPlan, inputs_from_live};
 pub use git::{GitStatus, git_status};
 pub use inputs::{DEFAULT_PROVIDER_NAME, ProviderLayout, RenderInputs};
 pub use preview::{MASK, is_secret_key, masked_preview, masked_text};
