@@ -21,7 +21,7 @@ pub async fn run(args: RenderArgs, output: &OutputArgs) -> anyhow::Result<ExitSt
     let (loaded, diagnostics) = load_and_check(&args.file, false, LoadOptions::default());
     print_diagnostics(&diagnostics);
     let loaded = match loaded {
-        Some(loaded) if !diagnostics.iter().any(|d| d.is_error()) => loaded,
+        Some(loaded) if !diagnostics.iter().any(crate::model::Diagnostic::is_error) => loaded,
         _ => anyhow::bail!("{} has errors; nothing was rendered", args.file.display()),
     };
     let streamlit_provider = loaded
