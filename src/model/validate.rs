@@ -255,6 +255,16 @@ fn check_email(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
                 ));
             }
         }
+        if name == EmailProviderName::Mailgun
+            && let Some(region) = credentials.region.as_deref()
+            && region != "eu"
+        {
+            found.push(loaded.error_at(
+                "invalid-value",
+                "email_provider.credentials.region",
+                format!("Mailgun's region is `eu` or left out (the US region), not `{region}`"),
+            ));
+        }
         if let Some(from) = &provider.default_from_address
             && !looks_like_email(from)
         {

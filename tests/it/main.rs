@@ -3,6 +3,7 @@
 
 mod api;
 mod emulator;
+mod plan;
 mod render;
 mod support;
 mod validate;

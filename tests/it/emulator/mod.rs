@@ -8,4 +8,4 @@ mod paging;
 mod rate_limit_and_faults;
 mod replay;
 mod round_trips;
-mod support;
+pub mod support;
