@@ -5,12 +5,12 @@ use serde_json::{Value, json};
 
 use crate::emulator::support::Api;
 
-/// Ids of what was created, for the drift tests to change.
+/// Auth0 ids of what was created, for the drift tests to change.
 pub struct HandApplied {
-    pub dashboard_id: String,
-    pub grant_id: String,
-    pub connection_id: String,
-    pub action_id: String,
+    pub dashboard: String,
+    pub grant: String,
+    pub connection: String,
+    pub action: String,
 }
 
 fn id(answer: &crate::emulator::support::Answer, key: &str) -> String {
@@ -163,10 +163,10 @@ pub async fn hand_apply_example(api: &Api) -> HandApplied {
         .await;
     assert_eq!(user.status, 201, "{:?}", user.body);
     HandApplied {
-        dashboard_id,
-        grant_id,
-        connection_id,
-        action_id,
+        dashboard: dashboard_id,
+        grant: grant_id,
+        connection: connection_id,
+        action: action_id,
     }
 }
 

@@ -114,11 +114,11 @@ async fn assert_drift_reported(change: impl AsyncFnOnce(&Api, &HandApplied), exp
 async fn a_callback_added_in_the_live_tenant_is_reported() {
     assert_drift_reported(
         async |api, ids| {
-            let current = api.get(&format!("clients/{}", ids.dashboard_id)).await;
+            let current = api.get(&format!("clients/{}", ids.dashboard)).await;
             let mut callbacks = current.json()["callbacks"].as_array().unwrap().clone();
             callbacks.push(json!("https://evil.example.com/oauth2callback"));
             api.patch(
-                &format!("clients/{}", ids.dashboard_id),
+                &format!("clients/{}", ids.dashboard),
                 &json!({ "callbacks": callbacks }),
             )
             .await;
@@ -144,7 +144,7 @@ async fn a_scope_removed_from_the_grant_is_reported() {
                 "update:users_app_metadata",
             ];
             api.patch(
-                &format!("client-grants/{}", ids.grant_id),
+                &format!("client-grants/{}", ids.grant),
                 &json!({ "scope": scopes }),
             )
             .await;
@@ -159,9 +159,8 @@ async fn sign_ups_enabled_on_the_connection_are_reported() {
     assert_drift_reported(
         async |api, ids| {
             let body =
-                connection_options_with(api, &ids.connection_id, "disable_signup", json!(false))
-                    .await;
-            api.patch(&format!("connections/{}", ids.connection_id), &body)
+                connection_options_with(api, &ids.connection, "disable_signup", json!(false)).await;
+            api.patch(&format!("connections/{}", ids.connection), &body)
                 .await;
         },
         &[
@@ -193,13 +192,13 @@ async fn action_code_edited_in_the_dashboard_is_reported_as_a_diff() {
         async |api, ids| {
             let code = "exports.onExecutePostLogin = async (event, api) => {};\n";
             api.patch(
-                &format!("actions/actions/{}", ids.action_id),
+                &format!("actions/actions/{}", ids.action),
                 &json!({ "code": code }),
             )
             .await;
-            wait_until_built(api, &ids.action_id).await;
+            wait_until_built(api, &ids.action).await;
             api.post(
-                &format!("actions/actions/{}/deploy", ids.action_id),
+                &format!("actions/actions/{}/deploy", ids.action),
                 &json!({}),
             )
             .await;
@@ -272,9 +271,8 @@ async fn the_three_formats_of_a_plan_with_drift() {
         &json!({ "subject": "Reset your password" }),
     )
     .await;
-    let body =
-        connection_options_with(&api, &ids.connection_id, "disable_signup", json!(false)).await;
-    api.patch(&format!("connections/{}", ids.connection_id), &body)
+    let body = connection_options_with(&api, &ids.connection, "disable_signup", json!(false)).await;
+    api.patch(&format!("connections/{}", ids.connection), &body)
         .await;
 
     let saved = tempfile::NamedTempFile::new().unwrap();
