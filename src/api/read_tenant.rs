@@ -54,12 +54,7 @@ pub async fn read_tenant(
             Ok(Vec::new())
         }
     };
-    let connections = try_join_all(
-        reads
-            .connections
-            .iter()
-            .map(|name| read_connection(client, name, reads.connection_clients)),
-    );
+    let connections = read_connections(client, &reads.connections, reads.connection_clients);
     let settings = async {
         if reads.tenant_settings {
             client.get_tenant_settings().await.map(Some)
@@ -124,7 +119,7 @@ pub async fn read_tenant(
     Ok(RawTenant {
         clients,
         client_grants,
-        connections: connections.into_iter().flatten().collect(),
+        connections,
         tenant_settings,
         email_provider,
         email_templates: templates.into_iter().flatten().collect(),
@@ -143,35 +138,68 @@ pub async fn read_tenant(
     })
 }
 
-/// A connection by name (absent = `None`) and, when asked, the applications enabled on it.
-async fn read_connection(
+/// Above this many names, one paged list of database connections is cheaper than a lookup
+/// per name.
+const CONNECTION_LOOKUPS_BEFORE_LISTING: usize = 2;
+
+/// The named connections that exist and, when asked, the applications enabled on each.
+async fn read_connections(
     client: &ManagementClient,
-    name: &str,
+    names: &[String],
     with_clients: bool,
-) -> Result<Option<RawConnection>, ApiError> {
-    let found = client
-        .list_connections(&ConnectionFilter {
-            strategy: None,
-            name: Some(name.to_owned()),
-        })
+) -> Result<Vec<RawConnection>, ApiError> {
+    let found: Vec<Value> = if names.len() > CONNECTION_LOOKUPS_BEFORE_LISTING {
+        let filter = ConnectionFilter {
+            strategy: Some("auth0".to_owned()),
+            name: None,
+        };
+        let all = client.list_connections(&filter).await?;
+        all.into_iter()
+            .filter(|connection| names.iter().any(|name| connection["name"] == **name))
+            .collect()
+    } else {
+        let lookups = try_join_all(names.iter().map(|name| async move {
+            let filter = ConnectionFilter {
+                strategy: None,
+                name: Some(name.clone()),
+            };
+            let found = client.list_connections(&filter).await?;
+            Ok::<_, ApiError>(
+                found
+                    .into_iter()
+                    .find(|connection| connection["name"] == **name),
+            )
+        }))
         .await?;
-    let Some(connection) = found
-        .into_iter()
-        .find(|connection| connection["name"] == name)
-    else {
-        return Ok(None);
+        lookups.into_iter().flatten().collect()
     };
+    try_join_all(
+        found
+            .into_iter()
+            .map(|connection| with_enabled_clients(client, connection, with_clients)),
+    )
+    .await
+}
+
+/// Adds the body of `GET /connections/{id}/clients` when asked.
+async fn with_enabled_clients(
+    client: &ManagementClient,
+    connection: Value,
+    with_clients: bool,
+) -> Result<RawConnection, ApiError> {
     let clients = if with_clients {
         let id = connection["id"].as_str().unwrap_or_default().to_owned();
         let ids = client.enabled_clients(&id).await?;
-        Some(
-            json!({ "clients": ids.into_iter().map(|id| json!({ "client_id": id })).collect::<Vec<Value>>() }),
-        )
+        let items: Vec<Value> = ids
+            .into_iter()
+            .map(|id| json!({ "client_id": id }))
+            .collect();
+        Some(json!({ "clients": items }))
     } else {
         None
     };
-    Ok(Some(RawConnection {
+    Ok(RawConnection {
         connection,
         clients,
-    }))
+    })
 }
