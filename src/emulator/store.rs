@@ -12,7 +12,7 @@ pub type Obj = Map<String, Value>;
 
 /// The Management API's scope catalogue as a fresh tenant has it (132 scopes, taken from the
 /// recorded system resource server).
-pub const MANAGEMENT_API_SCOPES_JSON: &str = include_str!("management_api_scopes.json");
+pub use crate::model::management_scopes::MANAGEMENT_API_SCOPES_JSON;
 
 pub const DEFAULT_CONNECTION: &str = "Username-Password-Authentication";
 

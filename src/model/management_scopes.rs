@@ -1,138 +1,43 @@
 //! The scope catalogue of the "Auth0 Management API" system resource server, as recorded from a
-//! real tenant (TestAccResourceServerAuth0APIManagementImport). Grants to the Management API may
-//! only use these; the emulator grants all of them to its M2M client.
+//! real tenant (TestAccResourceServerAuth0APIManagementImport). Grants to the Management API
+//! may only use these; the emulator serves the same list and grants all of it to its M2M client.
 
-pub const MANAGEMENT_API_SCOPES: &[&str] = &[
-    "read:client_grants",
-    "create:client_grants",
-    "delete:client_grants",
-    "update:client_grants",
-    "read:users",
-    "update:users",
-    "delete:users",
-    "create:users",
-    "read:users_app_metadata",
-    "update:users_app_metadata",
-    "delete:users_app_metadata",
-    "create:users_app_metadata",
-    "read:user_custom_blocks",
-    "create:user_custom_blocks",
-    "delete:user_custom_blocks",
-    "create:user_tickets",
-    "read:clients",
-    "update:clients",
-    "delete:clients",
-    "create:clients",
-    "read:client_keys",
-    "update:client_keys",
-    "delete:client_keys",
-    "create:client_keys",
-    "read:connections",
-    "update:connections",
-    "delete:connections",
-    "create:connections",
-    "read:resource_servers",
-    "update:resource_servers",
-    "delete:resource_servers",
-    "create:resource_servers",
-    "read:device_credentials",
-    "update:device_credentials",
-    "delete:device_credentials",
-    "create:device_credentials",
-    "read:rules",
-    "update:rules",
-    "delete:rules",
-    "create:rules",
-    "read:rules_configs",
-    "update:rules_configs",
-    "delete:rules_configs",
-    "read:hooks",
-    "update:hooks",
-    "delete:hooks",
-    "create:hooks",
-    "read:actions",
-    "update:actions",
-    "delete:actions",
-    "create:actions",
-    "read:email_provider",
-    "update:email_provider",
-    "delete:email_provider",
-    "create:email_provider",
-    "blacklist:tokens",
-    "read:stats",
-    "read:insights",
-    "read:tenant_settings",
-    "update:tenant_settings",
-    "read:logs",
-    "read:logs_users",
-    "read:shields",
-    "create:shields",
-    "update:shields",
-    "delete:shields",
-    "read:anomaly_blocks",
-    "delete:anomaly_blocks",
-    "update:triggers",
-    "read:triggers",
-    "read:grants",
-    "delete:grants",
-    "read:guardian_factors",
-    "update:guardian_factors",
-    "read:guardian_enrollments",
-    "delete:guardian_enrollments",
-    "create:guardian_enrollment_tickets",
-    "read:user_idp_tokens",
-    "create:passwords_checking_job",
-    "delete:passwords_checking_job",
-    "read:custom_domains",
-    "delete:custom_domains",
-    "create:custom_domains",
-    "update:custom_domains",
-    "read:email_templates",
-    "create:email_templates",
-    "update:email_templates",
-    "read:mfa_policies",
-    "update:mfa_policies",
-    "read:roles",
-    "create:roles",
-    "delete:roles",
-    "update:roles",
-    "read:prompts",
-    "update:prompts",
-    "read:branding",
-    "update:branding",
-    "delete:branding",
-    "read:log_streams",
-    "create:log_streams",
-    "delete:log_streams",
-    "update:log_streams",
-    "create:signing_keys",
-    "read:signing_keys",
-    "update:signing_keys",
-    "read:limits",
-    "update:limits",
-    "create:role_members",
-    "read:role_members",
-    "delete:role_members",
-    "read:entitlements",
-    "read:attack_protection",
-    "update:attack_protection",
-    "read:organizations_summary",
-    "create:actions_log_sessions",
-    "read:organizations",
-    "update:organizations",
-    "create:organizations",
-    "delete:organizations",
-    "create:organization_members",
-    "read:organization_members",
-    "delete:organization_members",
-    "create:organization_connections",
-    "read:organization_connections",
-    "update:organization_connections",
-    "delete:organization_connections",
-    "create:organization_member_roles",
-    "read:organization_member_roles",
-    "delete:organization_member_roles",
-    "create:organization_invitations",
-    "read:organization_invitations",
-    "delete:organization_invitations",
-];
+use std::sync::LazyLock;
+
+/// The recorded `scopes` array: `[{"value": "read:users", "description": "..."}, ...]`.
+pub const MANAGEMENT_API_SCOPES_JSON: &str = include_str!("management_api_scopes.json");
+
+/// The scope names, in recorded order.
+pub static MANAGEMENT_API_SCOPES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let scopes: Vec<serde_json::Value> =
+        serde_json::from_str(MANAGEMENT_API_SCOPES_JSON).expect("the embedded scope list is JSON");
+    scopes
+        .iter()
+        .filter_map(|scope| scope["value"].as_str().map(str::to_owned))
+        .collect()
+});
+
+/// Whether `scope` is a Management API scope.
+pub fn is_management_api_scope(scope: &str) -> bool {
+    MANAGEMENT_API_SCOPES.iter().any(|known| known == scope)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_recorded_catalogue_has_132_scopes_including_the_runbooks() {
+        assert_eq!(MANAGEMENT_API_SCOPES.len(), 132);
+        for scope in [
+            "create:users",
+            "read:users",
+            "update:users",
+            "read:users_app_metadata",
+            "update:users_app_metadata",
+            "create:user_tickets",
+        ] {
+            assert!(is_management_api_scope(scope), "{scope}");
+        }
+    }
+}

@@ -10,7 +10,7 @@ use super::diagnostic::Diagnostic;
 use super::email::EmailProviderName;
 use super::grant::MANAGEMENT_API;
 use super::load::LoadedTenant;
-use super::management_scopes::MANAGEMENT_API_SCOPES;
+use super::management_scopes::{MANAGEMENT_API_SCOPES, is_management_api_scope};
 
 /// Every semantic error in the tenant.
 pub fn check(loaded: &LoadedTenant) -> Vec<Diagnostic> {
@@ -121,9 +121,7 @@ fn check_grants(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
                     &path,
                     format!("`{scope}` is not a scope name (like `read:users`)"),
                 ));
-            } else if grant.audience == MANAGEMENT_API
-                && !MANAGEMENT_API_SCOPES.contains(&scope.as_str())
-            {
+            } else if grant.audience == MANAGEMENT_API && !is_management_api_scope(scope) {
                 found.push(loaded.error_at(
                     "invalid-scope",
                     &path,
