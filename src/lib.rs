@@ -10,6 +10,7 @@ pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod emulator;
+pub mod export;
 pub mod live;
 pub mod model;
 pub mod plan;

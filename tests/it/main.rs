@@ -3,6 +3,7 @@
 
 mod api;
 mod emulator;
+mod export;
 mod plan;
 mod render;
 mod support;

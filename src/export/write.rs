@@ -1,0 +1,52 @@
+//! Writing an export: the tenant file and its side files, never over an existing file unless
+//! forced, each file atomically.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::build::Exported;
+use crate::commands::common::write_atomically;
+use crate::model::load::project_root;
+
+/// Every path an export writes, the tenant file first, side files under the project root.
+pub fn planned_paths(exported: &Exported, out: &Path) -> Vec<PathBuf> {
+    let root = project_root(out);
+    std::iter::once(out.to_path_buf())
+        .chain(exported.side_files.iter().map(|f| root.join(&f.path)))
+        .collect()
+}
+
+/// Refuses (before writing anything) when a file exists and `force` is off; then writes.
+pub fn write_export(exported: &Exported, yaml: &str, out: &Path, force: bool) -> anyhow::Result<Vec<PathBuf>> {
+    let paths = planned_paths(exported, out);
+    if !force {
+        let existing: Vec<String> = paths
+            .iter()
+            .filter(|path| path.exists())
+            .map(|path| path.display().to_string())
+            .collect();
+        if !existing.is_empty() {
+            anyhow::bail!(
+                "refusing to overwrite {} (use --force)",
+                existing.join(", ")
+            );
+        }
+    }
+    let root = project_root(out);
+    for side in &exported.side_files {
+        let path = root.join(&side.path);
+        create_parent(&path)?;
+        write_atomically(&path, &side.contents)?;
+    }
+    create_parent(out)?;
+    write_atomically(out, yaml)?;
+    Ok(paths)
+}
+
+fn create_parent(path: &Path) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    Ok(())
+}
