@@ -1,5 +1,6 @@
 //! `tenantform export`: write the live tenant as a tenant file.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::Context;
@@ -18,7 +19,8 @@ pub async fn run(args: ExportArgs, output: &OutputArgs) -> anyhow::Result<ExitSt
     let kinds = KindSelection::parse(&args.include, &args.exclude).map_err(anyhow::Error::msg)?;
     let client = connect(&args.connection).await?;
     let read = export::read_everything(&client, &kinds).await?;
-    let live = live::normalize(&read.raw).context("the live tenant returned something unexpected")?;
+    let live =
+        live::normalize(&read.raw).context("the live tenant returned something unexpected")?;
     let context = ExportContext {
         origin: client.settings().origin(),
         own_client_id: client.own_client_id().to_owned(),
@@ -66,7 +68,7 @@ pub fn variables_message(exported: &Exported) -> String {
         "Auth0 never returns these write-only values; set them (environment or .env beside the file) before you plan:\n",
     );
     for variable in &exported.variables {
-        text.push_str(&format!("  {:width$}  {}\n", variable.name, variable.used_by));
+        let _ = writeln!(text, "  {:width$}  {}", variable.name, variable.used_by);
     }
     text.trim_end().to_owned()
 }
@@ -81,6 +83,8 @@ fn check_reloads(out: &Path, printer: &Printer) {
         },
     );
     for diagnostic in diagnostics.iter().filter(|d| d.is_error()) {
-        printer.warning(&format!("the exported file does not load cleanly: {diagnostic}"));
+        printer.warning(&format!(
+            "the exported file does not load cleanly: {diagnostic}"
+        ));
     }
 }

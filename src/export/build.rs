@@ -223,6 +223,8 @@ impl Builder<'_> {
                 .collect();
             enabled.sort();
             let mut model = defaults::without_defaults(&connection.model, &default, &[]);
+            // The name is the identity, not a setting: it is the key or written below.
+            model.name = None;
             if connection.name == DEFAULT_CONNECTION
                 && enabled.is_empty()
                 && model == DatabaseConnection::default()
@@ -239,9 +241,11 @@ impl Builder<'_> {
             if self.context.kinds.has(ExportKind::Applications) {
                 model.enabled_applications = Some(enabled);
             }
-            self.connection_keys.insert(connection.name.clone(), key.clone());
+            self.connection_keys
+                .insert(connection.name.clone(), key.clone());
             self.out.file.connections.insert(key, model);
         }
+        self.out.file.connections.sort_keys();
     }
 
     fn email_provider(&mut self) {
@@ -275,8 +279,11 @@ impl Builder<'_> {
         for (name, template) in &self.live.email_templates {
             let mut template = template.clone();
             let body = template.body.take().unwrap_or_default();
-            let mut model =
-                defaults::without_defaults(&template, &defaults::email_template(*name), &["enabled"]);
+            let mut model = defaults::without_defaults(
+                &template,
+                &defaults::email_template(*name),
+                &["enabled"],
+            );
             if !body.is_empty() {
                 let path = format!("emails/{name}.html");
                 model.body_file = Some(path.clone());
@@ -344,8 +351,10 @@ impl Builder<'_> {
             if names.is_empty() {
                 continue;
             }
-            let keys: Option<Vec<String>> =
-                names.iter().map(|name| self.action_keys.get(name).cloned()).collect();
+            let keys: Option<Vec<String>> = names
+                .iter()
+                .map(|name| self.action_keys.get(name).cloned())
+                .collect();
             match keys {
                 Some(keys) => {
                     self.out.file.bindings.insert(*trigger, keys);
@@ -381,7 +390,7 @@ impl Builder<'_> {
                 })
             })
             .collect();
-        users.sort_by(|a, b| a.email.to_lowercase().cmp(&b.email.to_lowercase()));
+        users.sort_by_key(|user| user.email.to_lowercase());
         users.dedup_by(|a, b| a.email.eq_ignore_ascii_case(&b.email));
         self.out.file.users = users;
     }
@@ -393,7 +402,11 @@ pub fn provider_variable(name: EmailProviderName, field: &str) -> String {
     if name == EmailProviderName::Smtp && field == "smtp_pass" {
         "SMTP_PASS".to_owned()
     } else {
-        format!("{}_{}", variable_part(name.as_str()), field.to_ascii_uppercase())
+        format!(
+            "{}_{}",
+            variable_part(name.as_str()),
+            field.to_ascii_uppercase()
+        )
     }
 }
 

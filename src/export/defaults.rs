@@ -83,7 +83,11 @@ pub const ACTION_RUNTIME: &str = DEFAULT_RUNTIME;
 /// `value` with every field equal to the same field of `default` left out (nested objects
 /// field by field; an object left empty is left out too). `keep` names top-level fields that
 /// identify the resource and stay even when they equal the default.
-pub fn without_defaults<T: Serialize + DeserializeOwned>(value: &T, default: &T, keep: &[&str]) -> T {
+pub fn without_defaults<T: Serialize + DeserializeOwned>(
+    value: &T,
+    default: &T,
+    keep: &[&str],
+) -> T {
     let value = serde_json::to_value(value).expect("model values serialize");
     let default = serde_json::to_value(default).expect("model values serialize");
     let stripped = match (value, &default) {
@@ -95,7 +99,11 @@ pub fn without_defaults<T: Serialize + DeserializeOwned>(value: &T, default: &T,
     serde_json::from_value(stripped).expect("a model without some optional fields deserializes")
 }
 
-fn strip_object(value: Map<String, Value>, default: &Map<String, Value>, keep: &[&str]) -> Map<String, Value> {
+fn strip_object(
+    value: Map<String, Value>,
+    default: &Map<String, Value>,
+    keep: &[&str],
+) -> Map<String, Value> {
     let mut out = Map::new();
     for (key, field) in value {
         if keep.contains(&key.as_str()) {
@@ -127,7 +135,11 @@ mod tests {
     fn a_default_application_keeps_only_its_identity() {
         let mut app = application(Some(AppType::RegularWeb));
         app.name = Some("Dashboard".into());
-        let stripped = without_defaults(&app, &application(Some(AppType::RegularWeb)), &["name", "app_type"]);
+        let stripped = without_defaults(
+            &app,
+            &application(Some(AppType::RegularWeb)),
+            &["name", "app_type"],
+        );
         assert_eq!(
             stripped,
             Application {
@@ -169,7 +181,10 @@ mod tests {
     fn spa_defaults_differ() {
         let spa = application(Some(AppType::Spa));
         assert_eq!(spa.oidc_conformant, Some(true));
-        assert_eq!(spa.token_endpoint_auth_method, Some(TokenEndpointAuthMethod::None));
+        assert_eq!(
+            spa.token_endpoint_auth_method,
+            Some(TokenEndpointAuthMethod::None)
+        );
         assert_eq!(spa.grant_types.unwrap().len(), 3);
         let settings = tenant_settings();
         assert_eq!(

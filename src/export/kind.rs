@@ -57,7 +57,11 @@ impl FromStr for ExportKind {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let wanted = text.trim().replace('-', "_");
         // `bindings` is what the tenant file calls triggers' action lists.
-        let wanted = if wanted == "bindings" { "triggers".to_owned() } else { wanted };
+        let wanted = if wanted == "bindings" {
+            "triggers".to_owned()
+        } else {
+            wanted
+        };
         ExportKind::ALL
             .into_iter()
             .find(|kind| kind.as_str() == wanted)
@@ -117,8 +121,16 @@ mod tests {
         .unwrap();
         assert!(selection.has(ExportKind::Applications) && selection.has(ExportKind::Grants));
         assert!(!selection.has(ExportKind::Users) && !selection.has(ExportKind::Tenant));
-        assert!(KindSelection::parse(&[], &["bindings".into()]).unwrap().has(ExportKind::Actions));
-        assert!(!KindSelection::parse(&[], &["bindings".into()]).unwrap().has(ExportKind::Triggers));
+        assert!(
+            KindSelection::parse(&[], &["bindings".into()])
+                .unwrap()
+                .has(ExportKind::Actions)
+        );
+        assert!(
+            !KindSelection::parse(&[], &["bindings".into()])
+                .unwrap()
+                .has(ExportKind::Triggers)
+        );
         assert!(KindSelection::parse(&["roles".into()], &[]).is_err());
     }
 }

@@ -76,7 +76,10 @@ pub async fn read_everything(
         try_join_all(found.into_iter().map(|connection| async move {
             let id = connection["id"].as_str().unwrap_or_default().to_owned();
             let ids = client.enabled_clients(&id).await?;
-            let clients: Vec<Value> = ids.into_iter().map(|id| json!({ "client_id": id })).collect();
+            let clients: Vec<Value> = ids
+                .into_iter()
+                .map(|id| json!({ "client_id": id }))
+                .collect();
             Ok::<_, ApiError>(RawConnection {
                 connection,
                 clients: Some(json!({ "clients": clients })),
@@ -130,15 +133,35 @@ pub async fn read_everything(
             Ok(Vec::new())
         }
     };
-    let (clients, client_grants, connections, tenant_settings, email_provider, templates, actions, bindings) = tokio::try_join!(
-        clients, grants, connections, settings, provider, templates, actions, bindings
+    let (
+        clients,
+        client_grants,
+        connections,
+        tenant_settings,
+        email_provider,
+        templates,
+        actions,
+        bindings,
+    ) = tokio::try_join!(
+        clients,
+        grants,
+        connections,
+        settings,
+        provider,
+        templates,
+        actions,
+        bindings
     )?;
 
     let mut truncated_users = Vec::new();
     let users = if kinds.has(ExportKind::Users) {
         let pages = try_join_all(connections.iter().map(|c| {
             let name = c.connection["name"].as_str().unwrap_or_default().to_owned();
-            async move { users_with_metadata(client, &name).await.map(|page| (name, page)) }
+            async move {
+                users_with_metadata(client, &name)
+                    .await
+                    .map(|page| (name, page))
+            }
         }))
         .await?;
         let mut users = Vec::new();

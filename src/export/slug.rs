@@ -54,7 +54,10 @@ mod tests {
 
     #[test]
     fn slugs_are_lowercase_and_dashed() {
-        assert_eq!(slugify("Acme Reporting Dashboard", "app"), "acme-reporting-dashboard");
+        assert_eq!(
+            slugify("Acme Reporting Dashboard", "app"),
+            "acme-reporting-dashboard"
+        );
         assert_eq!(slugify("  M2M (admin) -- API ", "app"), "m2m-admin-api");
         assert_eq!(slugify("Ünïcode ✓", "app"), "n-code");
         assert_eq!(slugify("!!!", "app"), "app");
@@ -71,7 +74,10 @@ mod tests {
 
     #[test]
     fn variable_parts() {
-        assert_eq!(variable_part("Post-Login verification"), "POST_LOGIN_VERIFICATION");
+        assert_eq!(
+            variable_part("Post-Login verification"),
+            "POST_LOGIN_VERIFICATION"
+        );
         assert_eq!(variable_part("apiKey"), "APIKEY");
     }
 }

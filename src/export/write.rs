@@ -18,7 +18,12 @@ pub fn planned_paths(exported: &Exported, out: &Path) -> Vec<PathBuf> {
 }
 
 /// Refuses (before writing anything) when a file exists and `force` is off; then writes.
-pub fn write_export(exported: &Exported, yaml: &str, out: &Path, force: bool) -> anyhow::Result<Vec<PathBuf>> {
+pub fn write_export(
+    exported: &Exported,
+    yaml: &str,
+    out: &Path,
+    force: bool,
+) -> anyhow::Result<Vec<PathBuf>> {
     let paths = planned_paths(exported, out);
     if !force {
         let existing: Vec<String> = paths

@@ -10,10 +10,7 @@ use crate::model::TenantFile;
 pub fn schema_path(out: &Path) -> String {
     let dir = out.parent().unwrap_or(Path::new(""));
     let components: Vec<Component<'_>> = dir.components().collect();
-    match components
-        .iter()
-        .rposition(|c| c.as_os_str() == "tenants")
-    {
+    match components.iter().rposition(|c| c.as_os_str() == "tenants") {
         Some(index) => {
             let depth = components.len() - index - 1;
             if depth == 0 {
@@ -56,7 +53,10 @@ mod tests {
     #[test]
     fn schema_path_is_relative_to_the_file() {
         assert_eq!(schema_path(Path::new("tenants/dev.yaml")), "./schema.json");
-        assert_eq!(schema_path(Path::new("/p/tenants/shared/a.yaml")), "../schema.json");
+        assert_eq!(
+            schema_path(Path::new("/p/tenants/shared/a.yaml")),
+            "../schema.json"
+        );
         assert_eq!(schema_path(Path::new("dev.yaml")), "./tenants/schema.json");
     }
 }

@@ -9,7 +9,10 @@ use crate::support::{Run, Tenantform};
 /// The variables the seeded tenant's export must reference.
 const VARIABLES: [(&str, &str); 2] = [
     ("MAILGUN_API_KEY", "email_provider.credentials.api_key"),
-    ("ACTION_AUDIT_LOG_AUDIT_TOKEN", "actions.audit-log.secrets.AUDIT_TOKEN"),
+    (
+        "ACTION_AUDIT_LOG_AUDIT_TOKEN",
+        "actions.audit-log.secrets.AUDIT_TOKEN",
+    ),
 ];
 
 fn tenantform(emulator: &tenantform::emulator::Emulator, dir: &Path) -> Tenantform {
@@ -55,25 +58,50 @@ async fn export_plans_clean_and_reexports_identically() {
     let run = export(&first, dir_one.path(), &[]);
     assert_eq!(run.code, 0, "export failed: {}", run.stderr);
     let requests = first.request_log().len() - before;
-    eprintln!("export of the seeded tenant: {requests} requests (incl. token)\n{}", run.stderr);
+    eprintln!(
+        "export of the seeded tenant: {requests} requests (incl. token)\n{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
 
     // Write-only values: listed by name, never with a value.
     for (name, used_by) in VARIABLES {
-        assert!(run.stdout.contains(name) && run.stdout.contains(used_by), "{}", run.stdout);
+        assert!(
+            run.stdout.contains(name) && run.stdout.contains(used_by),
+            "{}",
+            run.stdout
+        );
     }
     let files = exported_files(dir_one.path());
     let all_text: String = files.iter().map(|(_, text)| text.as_str()).collect();
-    for secret in ["key-seeded-secret-value", "seeded-audit-token", "Sup3r-Secret"] {
+    for secret in [
+        "key-seeded-secret-value",
+        "seeded-audit-token",
+        "Sup3r-Secret",
+    ] {
         assert!(!all_text.contains(secret) && !run.stdout.contains(secret));
     }
     assert!(all_text.contains("api_key: ${MAILGUN_API_KEY}"));
     assert!(all_text.contains("AUDIT_TOKEN: ${ACTION_AUDIT_LOG_AUDIT_TOKEN}"));
     // Code and bodies went to their files byte for byte.
-    let file = |path: &str| files.iter().find(|(p, _)| p == path).map(|(_, t)| t.clone());
-    assert_eq!(file("actions/invite-gate.js").as_deref(), Some(seed::GATE_CODE));
-    assert_eq!(file("actions/audit-log.js").as_deref(), Some(seed::AUDIT_CODE));
-    assert_eq!(file("emails/reset_email.html").as_deref(), Some(seed::RESET_BODY));
+    let file = |path: &str| {
+        files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, t)| t.clone())
+    };
+    assert_eq!(
+        file("actions/invite-gate.js").as_deref(),
+        Some(seed::GATE_CODE)
+    );
+    assert_eq!(
+        file("actions/audit-log.js").as_deref(),
+        Some(seed::AUDIT_CODE)
+    );
+    assert_eq!(
+        file("emails/reset_email.html").as_deref(),
+        Some(seed::RESET_BODY)
+    );
     let yaml = file("tenants/acme.yaml").unwrap();
     insta::assert_snapshot!("exported_tenant", yaml);
 
@@ -88,7 +116,11 @@ async fn export_plans_clean_and_reexports_identically() {
     let plan = with_variables(tenantform(&first, dir_one.path()))
         .args(["plan", "tenants/acme.yaml", "--detailed-exitcode"])
         .run();
-    assert_eq!(plan.code, 0, "the export plans with changes:\n{}\n{}", plan.stdout, plan.stderr);
+    assert_eq!(
+        plan.code, 0,
+        "the export plans with changes:\n{}\n{}",
+        plan.stdout, plan.stderr
+    );
 
     // A second, empty tenant made to match: by apply when it exists, else by replaying the seed.
     let second = seed::start().await;
@@ -100,7 +132,11 @@ async fn export_plans_clean_and_reexports_identically() {
         // taken and this replay is dead code (delete it then).
         seed::seed(&seed::client(&second).await).await;
     } else {
-        assert_eq!(applied.code, 0, "apply failed: {}\n{}", applied.stdout, applied.stderr);
+        assert_eq!(
+            applied.code, 0,
+            "apply failed: {}\n{}",
+            applied.stdout, applied.stderr
+        );
     }
     let dir_two = tempfile::tempdir().unwrap();
     let run = export(&second, dir_two.path(), &[]);
@@ -130,7 +166,11 @@ async fn refuses_to_overwrite_without_force() {
     std::fs::write(dir.path().join("actions/invite-gate.js"), "// my edits\n").unwrap();
     let again = export(&emulator, dir.path(), &[]);
     assert_eq!(again.code, 1);
-    assert!(again.stderr.contains("refusing to overwrite"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("refusing to overwrite"),
+        "{}",
+        again.stderr
+    );
     assert!(again.stderr.contains("--force"));
     let kept = std::fs::read_to_string(dir.path().join("actions/invite-gate.js")).unwrap();
     assert_eq!(kept, "// my edits\n");
@@ -153,15 +193,34 @@ async fn include_and_exclude_choose_sections() {
     let emulator = seed::start().await;
     seed::seed(&seed::client(&emulator).await).await;
     let dir = tempfile::tempdir().unwrap();
-    let run = export(&emulator, dir.path(), &["--include", "applications,grants,email_provider", "--exclude", "grants"]);
+    let run = export(
+        &emulator,
+        dir.path(),
+        &[
+            "--include",
+            "applications,grants,email_provider",
+            "--exclude",
+            "grants",
+        ],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let yaml = std::fs::read_to_string(dir.path().join("tenants/acme.yaml")).unwrap();
     assert!(yaml.contains("\napplications:\n") && yaml.contains("\nemail_provider:\n"));
-    for absent in ["\ngrants:", "\nconnections:", "\nactions:", "\nusers:", "\ntenant:"] {
+    for absent in [
+        "\ngrants:",
+        "\nconnections:",
+        "\nactions:",
+        "\nusers:",
+        "\ntenant:",
+    ] {
         assert!(!yaml.contains(absent), "{absent} in\n{yaml}");
     }
     assert!(!dir.path().join("actions").exists());
     let bad = export(&emulator, dir.path(), &["--include", "roles", "--force"]);
     assert_eq!(bad.code, 1);
-    assert!(bad.stderr.contains("unknown kind `roles`"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("unknown kind `roles`"),
+        "{}",
+        bad.stderr
+    );
 }

@@ -67,7 +67,7 @@ pub async fn seed(client: &ManagementClient) {
         json!({"name": "Dashboard Admin M2M", "app_type": "non_interactive", "grant_types": ["client_credentials"],
                "description": "The dashboard's admin page"}),
         json!({"name": "Nightly Sync", "app_type": "non_interactive", "jwt_configuration": {"lifetime_in_seconds": 600}}),
-        json!({"name": "Field App iOS", "app_type": "native", "callbacks": ["com.acme.field://callback"]}),
+        json!({"name": "Field App iOS", "app_type": "native", "callbacks": ["https://field.acme.example/callback"]}),
         json!({"name": "Field App Android", "app_type": "native", "is_first_party": false}),
     ];
     let mut ids = std::collections::HashMap::new();
@@ -79,20 +79,37 @@ pub async fn seed(client: &ManagementClient) {
         );
     }
     for (app, scopes) in [
-        ("Dashboard Admin M2M", json!(["read:users", "create:users", "create:user_tickets", "update:users_app_metadata"])),
+        (
+            "Dashboard Admin M2M",
+            json!([
+                "read:users",
+                "create:users",
+                "create:user_tickets",
+                "update:users_app_metadata"
+            ]),
+        ),
         ("Nightly Sync", json!(["read:users"])),
     ] {
         client
-            .create_client_grant(&json!({"client_id": ids[app], "audience": audience, "scope": scopes}))
+            .create_client_grant(
+                &json!({"client_id": ids[app], "audience": audience, "scope": scopes}),
+            )
             .await
             .unwrap();
     }
 
     for (name, options, enabled) in [
-        ("acme-users", json!({"disable_signup": true, "passwordPolicy": "fair", "brute_force_protection": true,
+        (
+            "acme-users",
+            json!({"disable_signup": true, "passwordPolicy": "fair", "brute_force_protection": true,
                                "password_complexity_options": {"min_length": 10}}),
-         vec!["Acme Dashboard", "Dashboard Admin M2M"]),
-        ("Partner_Users", json!({"requires_username": true, "brute_force_protection": false}), vec!["Partner Portal"]),
+            vec!["Acme Dashboard", "Dashboard Admin M2M"],
+        ),
+        (
+            "Partner-Users",
+            json!({"requires_username": true, "brute_force_protection": false}),
+            vec!["Partner Portal"],
+        ),
     ] {
         let created = client
             .create_connection(&json!({"name": name, "strategy": "auth0", "options": options}))
@@ -103,7 +120,10 @@ pub async fn seed(client: &ManagementClient) {
             .map(|app| json!({"client_id": ids[*app], "status": true}))
             .collect();
         client
-            .patch(&["connections", created["id"].as_str().unwrap(), "clients"], &json!(body))
+            .patch(
+                &["connections", created["id"].as_str().unwrap(), "clients"],
+                &json!(body),
+            )
             .await
             .unwrap();
     }
@@ -125,12 +145,18 @@ pub async fn seed(client: &ManagementClient) {
 
     for (name, code, deps, secrets) in [
         ("Invite Gate", GATE_CODE, json!([]), json!([])),
-        ("Audit Log", AUDIT_CODE, json!([{"name": "lodash", "version": "4.17.21"}]),
-         json!([{"name": "AUDIT_TOKEN", "value": "seeded-audit-token"}])),
+        (
+            "Audit Log",
+            AUDIT_CODE,
+            json!([{"name": "lodash", "version": "4.17.21"}]),
+            json!([{"name": "AUDIT_TOKEN", "value": "seeded-audit-token"}]),
+        ),
     ] {
         let created = client
-            .create_action(&json!({"name": name, "code": code, "runtime": "node22", "dependencies": deps,
-                "secrets": secrets, "supported_triggers": [{"id": "post-login", "version": "v3"}]}))
+            .create_action(
+                &json!({"name": name, "code": code, "runtime": "node22", "dependencies": deps,
+                "secrets": secrets, "supported_triggers": [{"id": "post-login", "version": "v3"}]}),
+            )
             .await
             .unwrap();
         let id = created["id"].as_str().unwrap().to_owned();
@@ -148,25 +174,46 @@ pub async fn seed(client: &ManagementClient) {
         .set_bindings(
             "post-login",
             &[
-                BindingRef { action_name: "Invite Gate".into(), display_name: "Invite Gate".into() },
-                BindingRef { action_name: "Audit Log".into(), display_name: "Audit Log".into() },
+                BindingRef {
+                    action_name: "Invite Gate".into(),
+                    display_name: "Invite Gate".into(),
+                },
+                BindingRef {
+                    action_name: "Audit Log".into(),
+                    display_name: "Audit Log".into(),
+                },
             ],
         )
         .await
         .unwrap();
 
     for (email, connection, metadata, verified) in [
-        ("admin@acme.example", "acme-users", json!({"roles": ["admin"], "invited": true}), true),
-        ("analyst@acme.example", "acme-users", json!({"invited": true}), false),
+        (
+            "admin@acme.example",
+            "acme-users",
+            json!({"roles": ["admin"], "invited": true}),
+            true,
+        ),
+        (
+            "analyst@acme.example",
+            "acme-users",
+            json!({"invited": true}),
+            false,
+        ),
         ("someone@acme.example", "acme-users", json!({}), true),
-        ("partner@example.org", "Partner_Users", json!({"partner": "globex"}), false),
+        (
+            "partner@example.org",
+            "Partner-Users",
+            json!({"partner": "globex"}),
+            false,
+        ),
     ] {
         let mut body = json!({"connection": connection, "email": email, "password": "Sup3r-Secret-Passw0rd!",
             "email_verified": verified, "verify_email": false});
         if metadata.as_object().is_some_and(|m| !m.is_empty()) {
             body["app_metadata"] = metadata;
         }
-        if connection == "Partner_Users" {
+        if connection == "Partner-Users" {
             body["username"] = json!("partner1");
         }
         client.create_user(&body).await.unwrap();
