@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use url::Url;
 
-use super::application::KNOWN_GRANT_TYPES;
+use super::application::{AppType, KNOWN_GRANT_TYPES};
 use super::diagnostic::Diagnostic;
 use super::email::EmailProviderName;
 use super::grant::MANAGEMENT_API;
@@ -55,13 +55,15 @@ fn check_applications(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
             ("web_origins", &app.web_origins),
             ("allowed_origins", &app.allowed_origins),
         ] {
+            // Native apps come back through their own URL scheme (`com.acme.app://callback`).
+            let custom_scheme = app.app_type == Some(AppType::Native)
+                && matches!(field, "callbacks" | "allowed_logout_urls");
             for (index, url) in urls.iter().flatten().enumerate() {
-                check_url(
-                    loaded,
-                    &format!("applications.{key}.{field}[{index}]"),
-                    url,
-                    found,
-                );
+                let path = format!("applications.{key}.{field}[{index}]");
+                if custom_scheme && is_custom_scheme_url(url) {
+                    continue;
+                }
+                check_url(loaded, &path, url, found);
             }
         }
         if let Some(uri) = app
@@ -503,6 +505,11 @@ fn check_url(loaded: &LoadedTenant, path: &str, text: &str, found: &mut Vec<Diag
     }
 }
 
+/// `scheme://rest` with a scheme other than http(s), as mobile apps register.
+fn is_custom_scheme_url(text: &str) -> bool {
+    Url::parse(text).is_ok_and(|url| !matches!(url.scheme(), "http" | "https"))
+}
+
 fn looks_like_email(text: &str) -> bool {
     let Some((local, domain)) = text.split_once('@') else {
         return false;
@@ -542,6 +549,13 @@ mod tests {
         assert!(!is_connection_name("-users"));
         assert!(!is_connection_name("my_users"));
         assert!(!is_connection_name("a--b"));
+    }
+
+    #[test]
+    fn native_apps_may_use_their_own_url_scheme() {
+        assert!(is_custom_scheme_url("com.acme.field://callback"));
+        assert!(!is_custom_scheme_url("https://acme.example/callback"));
+        assert!(!is_custom_scheme_url("not a url"));
     }
 
     #[test]
