@@ -1,9 +1,241 @@
-//! `tenantform demo`.
+//! `tenantform demo`: the whole loop in under a minute with no Auth0 account. An emulated
+//! tenant is started in-process and seeded to look set up by hand (half right), then the
+//! example tenant file is planned, applied and planned again.
 
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use secrecy::SecretString;
+use serde_json::json;
+
+use crate::api::{ConnectionSettings, ManagementClient};
+use crate::apply::ApplyOptions;
 use crate::cli::{DemoArgs, OutputArgs};
 use crate::commands::ExitStatus;
+use crate::commands::apply::{apply_plan, verify};
+use crate::commands::validate::print_diagnostics;
+use crate::emulator::{Emulator, EmulatorOptions};
+use crate::model::LoadedTenant;
+use crate::model::load::{LoadOptions, load_tenant_with};
+use crate::model::variables::Variables;
+use crate::plan::{HumanOptions, Plan, render_human};
+use crate::planning::{PlanOptions, plan_tenant};
+use crate::printer::Printer;
 
-#[allow(clippy::unused_async)]
-pub async fn run(_args: DemoArgs, _output: &OutputArgs) -> anyhow::Result<ExitStatus> {
-    crate::commands::not_implemented("demo")
+/// Secret variables the example needs; the demo sets a stand-in in-process when unset.
+const DEMO_SECRETS: &[(&str, &str)] = &[("MAILGUN_API_KEY", "demo-mailgun-key-not-a-real-one")];
+
+/// The emulated tenant the demo ran against: what a render step needs to write secrets.
+pub struct DemoTenant {
+    /// `http://127.0.0.1:PORT` (what AUTH0_DOMAIN is set to).
+    pub domain: String,
+    /// The M2M client tenantform signed in with (it may read other clients' secrets).
+    pub client_id: String,
+    pub client_secret: SecretString,
+}
+
+pub async fn run(args: DemoArgs, output: &OutputArgs) -> anyhow::Result<ExitStatus> {
+    let printer = Printer::new(output);
+    let started = Instant::now();
+    step(
+        &printer,
+        "1/5",
+        "Start an emulated Auth0 tenant on 127.0.0.1 (in this process; no account needed)",
+    );
+    let emulator = Emulator::start("127.0.0.1:0".parse()?, EmulatorOptions::default()).await?;
+    let tenant = DemoTenant {
+        domain: emulator.domain(),
+        client_id: emulator.client_id().to_owned(),
+        client_secret: emulator.client_secret().clone(),
+    };
+    let settings = ConnectionSettings::new(
+        &tenant.domain,
+        tenant.client_id.clone(),
+        tenant.client_secret.clone(),
+    )?;
+    let client = ManagementClient::connect(settings).await?;
+    printer.status(&format!("  AUTH0_DOMAIN={}", tenant.domain));
+
+    step(
+        &printer,
+        "2/5",
+        "Set it up the way it often looks after clicking through the dashboard",
+    );
+    seed_half_configured(&client).await?;
+    for line in SEEDED {
+        printer.status(&format!("  - {line}"));
+    }
+
+    let loaded = load_with_demo_secrets(&args.file, &printer)?;
+    let options = PlanOptions::default();
+
+    step(
+        &printer,
+        "3/5",
+        &format!("tenantform plan {}", args.file.display()),
+    );
+    let before = client.stats().requests;
+    let (plan, _) = plan_tenant(&client, &loaded.tenant, options).await?;
+    show(&printer, &plan);
+    printer.status(&format!(
+        "  (read with {} requests)",
+        client.stats().requests - before
+    ));
+
+    step(
+        &printer,
+        "4/5",
+        &format!("tenantform apply {} --auto-approve", args.file.display()),
+    );
+    let report = apply_plan(&client, &plan, ApplyOptions::default(), &printer).await?;
+    if !report.is_complete() {
+        emulator.shutdown().await?;
+        return Ok(ExitStatus::Failure);
+    }
+
+    step(
+        &printer,
+        "5/5",
+        &format!("tenantform plan {} (again)", args.file.display()),
+    );
+    let before = client.stats().requests;
+    let (again, _) = plan_tenant(&client, &loaded.tenant, options).await?;
+    show(&printer, &again);
+    printer.status(&format!(
+        "  (read with {} requests)",
+        client.stats().requests - before
+    ));
+    let status = if again.has_changes() {
+        verify(&client, &loaded.tenant, options, &printer).await?
+    } else {
+        ExitStatus::Success
+    };
+
+    render_local_environment(&tenant, &loaded, &printer)?;
+    printer.result(&format!(
+        "\nDemo finished in {:.1}s with {} Management API requests in total. Run it against your own tenant with AUTH0_DOMAIN, AUTH0_M2M_CLIENT_ID and AUTH0_M2M_CLIENT_SECRET set: `tenantform plan {}`.",
+        started.elapsed().as_secs_f64(),
+        client.stats().requests,
+        args.file.display()
+    ));
+    emulator.shutdown().await?;
+    Ok(status)
+}
+
+/// The step after apply: the `local` environment of the app, rendered from the emulated
+/// tenant. Takes the emulator's domain and the credentials tenantform signed in with.
+pub fn render_local_environment(
+    tenant: &DemoTenant,
+    loaded: &LoadedTenant,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    let has_local = loaded
+        .tenant
+        .streamlit
+        .as_ref()
+        .is_some_and(|s| s.environments.contains_key("local"));
+    if has_local {
+        printer.status(&format!(
+            "\nNext, for a real tenant: `tenantform render {} --env local` writes .streamlit/secrets.toml (the emulated tenant at {} goes away when the demo ends).",
+            loaded.path.display(),
+            tenant.domain
+        ));
+    }
+    Ok(())
+}
+
+/// What [`seed_half_configured`] sets up, in words.
+const SEEDED: &[&str] = &[
+    "application `Acme Reporting Dashboard`: only the localhost callback, HS256 tokens (Streamlit needs RS256)",
+    "connection `reporting-dashboard-users`: public sign-up enabled",
+    "tenant flag `enable_client_connections` on (new apps inherit every connection)",
+    "email template `verify_email` enabled",
+];
+
+/// Seeds the emulated tenant through its Management API, as a person might have.
+pub async fn seed_half_configured(client: &ManagementClient) -> anyhow::Result<()> {
+    client
+        .create_client(&json!({
+            "name": "Acme Reporting Dashboard",
+            "app_type": "regular_web",
+            "callbacks": ["http://localhost:8501/oauth2callback"],
+        }))
+        .await?;
+    client
+        .create_connection(&json!({
+            "name": "reporting-dashboard-users",
+            "strategy": "auth0",
+            "options": {"disable_signup": false, "brute_force_protection": true},
+        }))
+        .await?;
+    client
+        .update_tenant_settings(&json!({"flags": {"enable_client_connections": true}}))
+        .await?;
+    client
+        .create_email_template(&json!({
+            "template": "verify_email",
+            "enabled": true,
+            "syntax": "liquid",
+            "from": "no-reply@example.com",
+            "subject": "Verify your email",
+            "body": "<p>Verify your email: {{ url }}</p>",
+        }))
+        .await?;
+    Ok(())
+}
+
+/// Loads the tenant file with the environment and `.env` beside it, adding a stand-in for
+/// each demo secret that is unset (in this process only).
+fn load_with_demo_secrets(path: &Path, printer: &Printer) -> anyhow::Result<LoadedTenant> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut values: HashMap<String, String> = HashMap::new();
+    let dotenv = dir.join(".env");
+    if dotenv.is_file() {
+        for item in dotenvy::from_path_iter(&dotenv)
+            .with_context(|| format!("cannot read {}", dotenv.display()))?
+        {
+            let (key, value) = item.with_context(|| format!("cannot read {}", dotenv.display()))?;
+            values.insert(key, value);
+        }
+    }
+    values.extend(std::env::vars());
+    for (name, value) in DEMO_SECRETS {
+        if values.get(*name).is_none_or(String::is_empty) {
+            values.insert((*name).to_owned(), (*value).to_owned());
+            printer.status(&format!(
+                "  ({name} is not set: using a stand-in value for the demo)"
+            ));
+        }
+    }
+    let variables = Variables::from_map(values);
+    let (loaded, diagnostics) = load_tenant_with(
+        path,
+        &variables,
+        LoadOptions {
+            require_secrets: true,
+        },
+    );
+    print_diagnostics(&diagnostics);
+    loaded.with_context(|| {
+        format!(
+            "cannot load {} (run the demo from the project directory, or pass --file)",
+            path.display()
+        )
+    })
+}
+
+fn step(printer: &Printer, number: &str, text: &str) {
+    printer.result(&format!("\n==> [{number}] {text}"));
+}
+
+fn show(printer: &Printer, plan: &Plan) {
+    let text = render_human(
+        plan,
+        HumanOptions {
+            color: printer.color(),
+        },
+    );
+    printer.result(text.trim_end());
 }

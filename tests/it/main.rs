@@ -2,6 +2,7 @@
 //! Each area has its own module directory.
 
 mod api;
+mod apply;
 mod emulator;
 mod export;
 mod plan;
