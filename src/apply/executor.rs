@@ -34,16 +34,14 @@ pub async fn execute(
     options: ApplyOptions,
     on_event: &(dyn Fn(&ApplyEvent<'_>) + Sync),
 ) -> Result<ApplyReport, ApplyError> {
-    let early = refusals(
-        plan,
-        options,
-        &Protected::from_live(client.own_client_id(), &[], &[]),
-    );
-    if !early.is_empty() {
-        return Err(ApplyError::Refused(early));
-    }
     if !plan.has_changes() {
-        return Ok(ApplyReport::default());
+        // Nothing to send, so nothing to read: the plan's own refusals still count.
+        let refused = refusals(plan, options, &Protected::default());
+        return if refused.is_empty() {
+            Ok(ApplyReport::default())
+        } else {
+            Err(ApplyError::Refused(refused))
+        };
     }
     let missing = missing_secrets(plan);
     if !missing.is_empty() {
