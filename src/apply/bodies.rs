@@ -90,7 +90,9 @@ pub(crate) fn email_provider(provider: &EmailProvider) -> Value {
     put("domain", c.domain.as_ref().map(|v| json!(v)));
     // Mailgun accepts `eu` or null (the US region); files say `us`.
     let us_mailgun = provider.name == Some(EmailProviderName::Mailgun)
-        && c.region.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("us"));
+        && c.region
+            .as_deref()
+            .is_some_and(|r| r.eq_ignore_ascii_case("us"));
     put(
         "region",
         c.region

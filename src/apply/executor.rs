@@ -190,12 +190,11 @@ impl Run<'_> {
                     }
                     Ok(adopted(&created))
                 } else {
-                    let id = match &change.live_id {
-                        Some(id) => id.clone(),
-                        None => {
-                            let found = self.find_grant(&client_id, audience).await?;
-                            id_of(&found.context("the grant no longer exists")?, "id")?
-                        }
+                    let id = if let Some(id) = &change.live_id {
+                        id.clone()
+                    } else {
+                        let found = self.find_grant(&client_id, audience).await?;
+                        id_of(&found.context("the grant no longer exists")?, "id")?
                     };
                     self.client.update_client_grant_scope(&id, scopes).await?;
                     Ok(None)
@@ -444,7 +443,7 @@ impl Run<'_> {
             id
         };
         let version = self.build_and_deploy(&id).await?;
-        let deployed = format!("built and deployed (version {version})");
+        let deployed = format!("built, deployed version {version}");
         Ok(Some(
             detail.map_or(deployed.clone(), |d| format!("{d}; {deployed}")),
         ))

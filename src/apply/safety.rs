@@ -84,7 +84,7 @@ pub fn refusals(plan: &Plan, options: ApplyOptions, protected: &Protected) -> Ve
                 change.reason
             )),
             ChangeAction::Delete if !options.allow_delete => {
-                found.push(format!("{address}: a delete; pass --allow-delete to do it"))
+                found.push(format!("{address}: a delete; pass --allow-delete to do it"));
             }
             _ => {}
         }

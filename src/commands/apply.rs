@@ -65,15 +65,13 @@ pub async fn run(args: ApplyArgs, output: &OutputArgs) -> anyhow::Result<ExitSta
     if !report.is_complete() {
         return Ok(ExitStatus::Failure);
     }
-    match &loaded {
-        Some(loaded) => verify(&client, &loaded.tenant, plan_options, &printer).await,
-        None => {
-            printer.status(
-                "Run `tenantform plan FILE` to confirm the tenant now matches (or pass FILE with --plan to check it here).",
-            );
-            Ok(ExitStatus::Success)
-        }
+    if let Some(loaded) = &loaded {
+        return verify(&client, &loaded.tenant, plan_options, &printer).await;
     }
+    printer.status(
+        "Run `tenantform plan FILE` to confirm the tenant now matches (or pass FILE with --plan to check it here).",
+    );
+    Ok(ExitStatus::Success)
 }
 
 /// Reads a saved plan and checks its format version.

@@ -1,6 +1,9 @@
 //! From an empty tenant to the example, then one edit at a time: each apply converges (a
 //! fresh plan is empty) and writes only to the resources that changed.
 
+/// An edit: what it is, how to make it, and the writes (method and path prefix) it may cause.
+type Step<'a> = (&'static str, Box<dyn Fn() + 'a>, Vec<&'static str>);
+
 use super::support::{SENTINEL, cli, copy_project, edit, emulator, run, writes};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -52,7 +55,7 @@ async fn apply_converges_from_empty_and_after_each_edit_touching_only_what_chang
     assert!(!saved.contains(SENTINEL));
 
     // (edit, the writes it may cause: method and path prefix)
-    let steps: Vec<(&str, Box<dyn Fn()>, Vec<&str>)> = vec![
+    let steps: Vec<Step<'_>> = vec![
         (
             "add a callback",
             Box::new(|| {
@@ -61,7 +64,7 @@ async fn apply_converges_from_empty_and_after_each_edit_touching_only_what_chang
                     "tenants/dev.yaml",
                     "    callbacks:\n",
                     "    callbacks:\n      - http://localhost:8502/oauth2callback\n",
-                )
+                );
             }),
             vec!["PATCH /api/v2/clients/"],
         ),
@@ -73,7 +76,7 @@ async fn apply_converges_from_empty_and_after_each_edit_touching_only_what_chang
                     "tenants/shared/reporting-dashboard.yaml",
                     "      - create:user_tickets\n",
                     "",
-                )
+                );
             }),
             vec!["PATCH /api/v2/client-grants/"],
         ),
@@ -85,7 +88,7 @@ async fn apply_converges_from_empty_and_after_each_edit_touching_only_what_chang
                     "actions/post-login-verification.js",
                     "exports.onExecutePostLogin",
                     "// edited\nexports.onExecutePostLogin",
-                )
+                );
             }),
             vec![
                 "PATCH /api/v2/actions/actions/",
@@ -100,7 +103,7 @@ async fn apply_converges_from_empty_and_after_each_edit_touching_only_what_chang
                     "tenants/shared/reporting-dashboard.yaml",
                     "subject: \"{% if",
                     "subject: \"[Acme] {% if",
-                )
+                );
             }),
             vec!["PATCH /api/v2/email-templates/reset_email"],
         ),

@@ -80,10 +80,10 @@ async fn a_create_whose_answer_was_lost_is_adopted_not_duplicated() {
             .await,
         );
         // Faults for exactly one request: the first POST /clients.
-        let armed = Arc::clone(&emulator);
+        let after_post = Arc::clone(&emulator);
         let observer: RequestObserver = Arc::new(move |event| {
             if event.method == reqwest::Method::POST {
-                armed.set_faults(0.0);
+                after_post.set_faults(0.0);
             }
         });
         let mut settings = ConnectionSettings::new(
@@ -99,12 +99,12 @@ async fn a_create_whose_answer_was_lost_is_adopted_not_duplicated() {
         let (plan, _) = plan_tenant(&api, &loaded.tenant, PlanOptions::default())
             .await
             .unwrap();
-        let armer = Arc::clone(&emulator);
+        let on_create = Arc::clone(&emulator);
         let arm: &(dyn Fn(&tenantform::apply::ApplyEvent<'_>) + Sync) = &move |event| {
             if let tenantform::apply::ApplyEvent::Started(change) = event
                 && change.address.kind == tenantform::plan::Kind::Application
             {
-                armer.set_faults(1.0);
+                on_create.set_faults(1.0);
             }
         };
         let report = execute(&api, &plan, ApplyOptions::default(), arm).await;
