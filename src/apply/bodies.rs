@@ -6,8 +6,7 @@ use serde_json::{Map, Value, json};
 use super::secrets::expose;
 use crate::live::merge_options;
 use crate::model::{
-    Action, DatabaseConnection, EmailProvider, EmailProviderName, EmailTemplate, TemplateName,
-    Trigger,
+    Action, DatabaseConnection, EmailProvider, EmailTemplate, TemplateName, Trigger,
 };
 use crate::plan::FieldChange;
 
@@ -88,17 +87,7 @@ pub(crate) fn email_provider(provider: &EmailProvider) -> Value {
     };
     put("api_key", c.api_key.as_ref().map(|s| json!(expose(s))));
     put("domain", c.domain.as_ref().map(|v| json!(v)));
-    // Mailgun accepts `eu` or null (the US region); files say `us`.
-    let us_mailgun = provider.name == Some(EmailProviderName::Mailgun)
-        && c.region
-            .as_deref()
-            .is_some_and(|r| r.eq_ignore_ascii_case("us"));
-    put(
-        "region",
-        c.region
-            .as_ref()
-            .map(|v| if us_mailgun { Value::Null } else { json!(v) }),
-    );
+    put("region", c.region.as_ref().map(|v| json!(v)));
     put("smtp_host", c.smtp_host.as_ref().map(|v| json!(v)));
     put("smtp_port", c.smtp_port.map(|v| json!(v)));
     put("smtp_user", c.smtp_user.as_ref().map(|v| json!(v)));

@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::error::NormalizeError;
 use super::json::{bool_or, opt_str, opt_u32, parse_enum, str_or};
 use crate::model::email::TemplateSyntax;
-use crate::model::{EmailCredentials, EmailProvider, EmailProviderName, EmailTemplate};
+use crate::model::{EmailCredentials, EmailProvider, EmailTemplate};
 
 /// Normalizes the provider. Secret credentials are never returned by Auth0, so they stay
 /// `None`: the plan reports them as write-only instead of comparing them.
@@ -14,11 +14,6 @@ pub fn normalize_email_provider(body: &Value) -> Result<EmailProvider, Normalize
         NormalizeError::new("email provider", "missing or unsupported provider `name`")
     })?;
     let credentials = body.get("credentials").unwrap_or(&Value::Null);
-    // Mailgun's region is `eu` or null; null means the US region, which files write `us`.
-    let region = opt_str(credentials, "region").or_else(|| {
-        (name == EmailProviderName::Mailgun && credentials.get("domain").is_some())
-            .then(|| "us".to_owned())
-    });
     Ok(EmailProvider {
         name: Some(name),
         enabled: Some(bool_or(body, "enabled", true)),
@@ -26,7 +21,7 @@ pub fn normalize_email_provider(body: &Value) -> Result<EmailProvider, Normalize
         credentials: EmailCredentials {
             api_key: None,
             domain: opt_str(credentials, "domain"),
-            region,
+            region: opt_str(credentials, "region"),
             smtp_host: opt_str(credentials, "smtp_host"),
             smtp_port: credentials
                 .get("smtp_port")
@@ -74,16 +69,6 @@ mod tests {
         assert_eq!(provider.credentials.smtp_port, Some(984));
         assert_eq!(provider.credentials.smtp_user.as_deref(), Some("bob"));
         assert!(provider.credentials.smtp_pass.is_none());
-    }
-
-    #[test]
-    fn mailgun_null_region_is_us() {
-        let body = serde_json::json!({"name": "mailgun", "credentials": {"domain": "mg.x", "region": null}});
-        let provider = normalize_email_provider(&body).unwrap();
-        assert_eq!(provider.credentials.region.as_deref(), Some("us"));
-        let body = serde_json::json!({"name": "mailgun", "credentials": {"domain": "mg.x", "region": "eu"}});
-        let provider = normalize_email_provider(&body).unwrap();
-        assert_eq!(provider.credentials.region.as_deref(), Some("eu"));
     }
 
     #[test]
