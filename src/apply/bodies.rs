@@ -121,15 +121,12 @@ fn template_fields(template: &EmailTemplate) -> Map<String, Value> {
 
 /// `POST /email-templates`: the declared fields plus the ones Auth0 requires
 /// (`template, body, from, subject, syntax, enabled`), defaulted when the file leaves them out.
-pub(crate) fn template_create(
-    name: TemplateName,
-    template: &EmailTemplate,
-    default_from: &str,
-) -> Value {
+/// An empty `from` means the provider's default address, so it stays unmanaged.
+pub(crate) fn template_create(name: TemplateName, template: &EmailTemplate) -> Value {
     let mut body = Map::new();
     body.insert("template".into(), json!(name.as_str()));
     body.insert("body".into(), json!(""));
-    body.insert("from".into(), json!(default_from));
+    body.insert("from".into(), json!(""));
     body.insert("subject".into(), json!(""));
     body.insert("syntax".into(), json!("liquid"));
     body.insert("enabled".into(), json!(true));
@@ -283,10 +280,13 @@ mod tests {
             body_file: Some("emails/x.html".into()),
             ..EmailTemplate::default()
         };
-        let body = template_create(TemplateName::VerifyEmail, &template, "no-reply@x");
+        let body = template_create(TemplateName::VerifyEmail, &template);
         assert_eq!(body["template"], "verify_email");
         assert_eq!(body["enabled"], false);
-        assert_eq!(body["from"], "no-reply@x");
+        assert_eq!(
+            body["from"], "",
+            "an undeclared sender stays the provider's default"
+        );
         assert_eq!(body["resultUrl"], "https://x");
         for key in ["body", "subject", "syntax"] {
             assert!(body.get(key).is_some(), "{key}");

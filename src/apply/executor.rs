@@ -61,10 +61,6 @@ pub async fn execute(
     let mut run = Run {
         client,
         client_ids: HashMap::new(),
-        default_from: plan.changes.iter().find_map(|c| match &c.desired {
-            Some(Desired::EmailProvider { provider }) => provider.default_from_address.clone(),
-            _ => None,
-        }),
         tickets: Vec::new(),
     };
     for live in &clients {
@@ -114,8 +110,6 @@ struct Run<'a> {
     client: &'a ManagementClient,
     /// Display name -> client_id, from the live list and from creates in this run.
     client_ids: HashMap<String, String>,
-    /// The provider's `from`, for templates that must be created without one.
-    default_from: Option<String>,
     tickets: Vec<Ticket>,
 }
 
@@ -232,11 +226,7 @@ impl Run<'_> {
             Desired::EmailTemplate { template, value } => {
                 let name = template.as_str();
                 if create {
-                    let from = match &self.default_from {
-                        Some(from) => from.clone(),
-                        None => self.provider_from().await?,
-                    };
-                    let body = bodies::template_create(*template, value, &from);
+                    let body = bodies::template_create(*template, value);
                     let created = create_once(
                         async || self.client.create_email_template(&body).await,
                         async || self.client.get_email_template(name).await,
@@ -565,21 +555,6 @@ impl Run<'_> {
         let id = id_of(&found, "client_id")?;
         self.client_ids.insert(name.to_owned(), id.clone());
         Ok(id)
-    }
-
-    async fn provider_from(&mut self) -> Result<String, ApiError> {
-        let from = self
-            .client
-            .get_email_provider()
-            .await?
-            .and_then(|p| {
-                p.get("default_from_address")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            })
-            .unwrap_or_default();
-        self.default_from = Some(from.clone());
-        Ok(from)
     }
 
     async fn find_client(&self, name: &str) -> Result<Option<Value>, ApiError> {

@@ -46,8 +46,3 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Demo(args) => demo::run(args, &output).await,
     }
 }
-
-/// The answer of a command a later issue fills in.
-pub(crate) fn not_implemented(name: &str) -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("`tenantform {name}` is not implemented yet")
-}

@@ -122,22 +122,16 @@ async fn export_plans_clean_and_reexports_identically() {
         plan.stdout, plan.stderr
     );
 
-    // A second, empty tenant made to match: by apply when it exists, else by replaying the seed.
+    // A second, empty tenant made to match by applying the exported file.
     let second = seed::start().await;
     let applied = with_variables(tenantform(&second, dir_one.path()))
         .args(["apply", "tenants/acme.yaml", "--auto-approve"])
         .run();
-    if applied.stderr.contains("not implemented") {
-        // NOTE: `tenantform apply` is not on this branch yet; once it is, the branch above is
-        // taken and this replay is dead code (delete it then).
-        seed::seed(&seed::client(&second).await).await;
-    } else {
-        assert_eq!(
-            applied.code, 0,
-            "apply failed: {}\n{}",
-            applied.stdout, applied.stderr
-        );
-    }
+    assert_eq!(
+        applied.code, 0,
+        "apply failed: {}\n{}",
+        applied.stdout, applied.stderr
+    );
     let dir_two = tempfile::tempdir().unwrap();
     let run = export(&second, dir_two.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
