@@ -23,6 +23,10 @@ use crate::model::variables::Variables;
 use crate::plan::{HumanOptions, Plan, render_human};
 use crate::planning::{PlanOptions, plan_tenant};
 use crate::printer::Printer;
+use crate::render::{
+    EnvironmentPlan, ProviderLayout, RenderOptions, inputs_from_live, masked_preview,
+    render_environment,
+};
 
 /// Secret variables the example needs; the demo sets a stand-in in-process when unset.
 const DEMO_SECRETS: &[(&str, &str)] = &[("MAILGUN_API_KEY", "demo-mailgun-key-not-a-real-one")];
@@ -41,7 +45,7 @@ pub async fn run(args: DemoArgs, output: &OutputArgs) -> anyhow::Result<ExitStat
     let started = Instant::now();
     step(
         &printer,
-        "1/5",
+        "1/6",
         "Start an emulated Auth0 tenant on 127.0.0.1 (in this process; no account needed)",
     );
     let emulator = Emulator::start("127.0.0.1:0".parse()?, EmulatorOptions::default()).await?;
@@ -60,7 +64,7 @@ pub async fn run(args: DemoArgs, output: &OutputArgs) -> anyhow::Result<ExitStat
 
     step(
         &printer,
-        "2/5",
+        "2/6",
         "Set it up the way it often looks after clicking through the dashboard",
     );
     seed_half_configured(&client).await?;
@@ -73,7 +77,7 @@ pub async fn run(args: DemoArgs, output: &OutputArgs) -> anyhow::Result<ExitStat
 
     step(
         &printer,
-        "3/5",
+        "3/6",
         &format!("tenantform plan {}", args.file.display()),
     );
     let before = client.stats().requests;
@@ -86,7 +90,7 @@ pub async fn run(args: DemoArgs, output: &OutputArgs) -> anyhow::Result<ExitStat
 
     step(
         &printer,
-        "4/5",
+        "4/6",
         &format!("tenantform apply {} --auto-approve", args.file.display()),
     );
     let report = apply_plan(&client, &plan, ApplyOptions::default(), &printer).await?;
@@ -97,7 +101,7 @@ pub async fn run(args: DemoArgs, output: &OutputArgs) -> anyhow::Result<ExitStat
 
     step(
         &printer,
-        "5/5",
+        "5/6",
         &format!("tenantform plan {} (again)", args.file.display()),
     );
     let before = client.stats().requests;
@@ -113,7 +117,7 @@ pub async fn run(args: DemoArgs, output: &OutputArgs) -> anyhow::Result<ExitStat
         ExitStatus::Success
     };
 
-    render_local_environment(&tenant, &loaded, &printer)?;
+    render_local_environment(&client, &loaded, &printer).await?;
     printer.result(&format!(
         "\nDemo finished in {:.1}s with {} Management API requests in total. Run it against your own tenant with AUTH0_DOMAIN, AUTH0_M2M_CLIENT_ID and AUTH0_M2M_CLIENT_SECRET set: `tenantform plan {}`.",
         started.elapsed().as_secs_f64(),
@@ -124,25 +128,48 @@ pub async fn run(args: DemoArgs, output: &OutputArgs) -> anyhow::Result<ExitStat
     Ok(status)
 }
 
-/// The step after apply: the `local` environment of the app, rendered from the emulated
-/// tenant. Takes the emulator's domain and the credentials tenantform signed in with.
-pub fn render_local_environment(
-    tenant: &DemoTenant,
+/// The step after apply: the `local` environment of the app rendered from the emulated tenant
+/// into a temporary directory, shown with every secret masked.
+pub async fn render_local_environment(
+    client: &ManagementClient,
     loaded: &LoadedTenant,
     printer: &Printer,
 ) -> anyhow::Result<()> {
-    let has_local = loaded
-        .tenant
-        .streamlit
-        .as_ref()
-        .is_some_and(|s| s.environments.contains_key("local"));
-    if has_local {
-        printer.status(&format!(
-            "\nNext, for a real tenant: `tenantform render {} --env local` writes .streamlit/secrets.toml (the emulated tenant at {} goes away when the demo ends).",
-            loaded.path.display(),
-            tenant.domain
-        ));
+    let Some(streamlit) = &loaded.tenant.streamlit else {
+        return Ok(());
+    };
+    if !streamlit.environments.contains_key("local") {
+        return Ok(());
     }
+    step(
+        printer,
+        "6/6",
+        &format!("tenantform render {} --env local", loaded.path.display()),
+    );
+    let provider = ProviderLayout::from_name(streamlit.provider())
+        .map_err(|reason| anyhow::anyhow!("provider name: {reason}"))?;
+    let environment = EnvironmentPlan::from_tenant(&loaded.tenant, "local", provider)?;
+    let inputs = inputs_from_live(client, &environment).await?;
+    let out_dir = tempfile::tempdir()?;
+    let report = render_environment(
+        &inputs,
+        &RenderOptions {
+            out_dir: out_dir.path().to_path_buf(),
+            project_dir: Some(loaded.root.clone()),
+            rotate_cookie_secret: false,
+            env_cookie_secret: None,
+        },
+    )?;
+    for file in &report.files {
+        printer.status(&format!(
+            "  {} (mode 0600, secrets masked):",
+            file.target.relative_path().display()
+        ));
+        for line in masked_preview(file)?.lines() {
+            printer.status(&format!("    {line}"));
+        }
+    }
+    printer.status("  (written to a temporary directory that is removed when the demo ends)");
     Ok(())
 }
 

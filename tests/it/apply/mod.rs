@@ -6,3 +6,35 @@ mod faults;
 mod safety;
 mod saved_plan;
 mod support;
+
+/// The README's first command: plan, apply, plan again (no changes), render `local` with the
+/// secrets masked — and no secret on the terminal.
+#[test]
+fn the_demo_runs_the_whole_loop_and_shows_no_secret() {
+    let run = crate::support::Tenantform::new().args(["demo"]).run();
+    assert_eq!(
+        run.code, 0,
+        "stdout: {}\nstderr: {}",
+        run.stdout, run.stderr
+    );
+    let all = format!("{}{}", run.stdout, run.stderr);
+    for step in [
+        "[1/6]",
+        "[3/6] tenantform plan",
+        "[4/6] tenantform apply",
+        "[5/6]",
+        "No changes. The tenant matches the file.",
+        "[6/6] tenantform render",
+        "client_secret = \"****\"",
+    ] {
+        assert!(all.contains(step), "missing `{step}` in:\n{all}");
+    }
+    assert!(
+        !all.contains("demo-mailgun-key-not-a-real-one"),
+        "the stand-in secret is never printed"
+    );
+    assert!(
+        !all.contains("AUTH0_M2M_CLIENT_SECRET='"),
+        "the M2M secret is masked"
+    );
+}
