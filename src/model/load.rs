@@ -69,15 +69,10 @@ impl LoadedTenant {
         path: &str,
         message: impl Into<String>,
     ) -> Diagnostic {
-        let (file, position) = self.locate(path);
-        Diagnostic::warning(code, &file, message)
-            .at(position)
-            .with_path(path)
-    }
-
-    /// The directory holding `.env` and the variables' scope.
-    pub fn dir(&self) -> &Path {
-        self.path.parent().unwrap_or(Path::new("."))
+        Diagnostic {
+            severity: super::diagnostic::Severity::Warning,
+            ..self.error_at(code, path, message)
+        }
     }
 }
 
