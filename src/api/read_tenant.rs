@@ -182,7 +182,7 @@ async fn read_connections(
 }
 
 /// Adds the body of `GET /connections/{id}/clients` when asked.
-async fn with_enabled_clients(
+pub(crate) async fn with_enabled_clients(
     client: &ManagementClient,
     connection: Value,
     with_clients: bool,

@@ -4,14 +4,14 @@
 //! keeping as bootstrap users.
 
 use futures::future::try_join_all;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::kind::{ExportKind, KindSelection};
-use crate::api::read_tenant::CLIENT_FIELDS;
+use crate::api::read_tenant::{CLIENT_FIELDS, with_enabled_clients};
 use crate::api::{
     ActionFilter, ApiError, ConnectionFilter, FieldSelection, GrantFilter, ManagementClient,
 };
-use crate::live::{RawConnection, RawTenant};
+use crate::live::RawTenant;
 use crate::model::{TemplateName, Trigger};
 
 /// Users read per database connection: bootstrap users are the first admins, not a user
@@ -73,18 +73,11 @@ pub async fn read_everything(
                 name: None,
             })
             .await?;
-        try_join_all(found.into_iter().map(|connection| async move {
-            let id = connection["id"].as_str().unwrap_or_default().to_owned();
-            let ids = client.enabled_clients(&id).await?;
-            let clients: Vec<Value> = ids
+        try_join_all(
+            found
                 .into_iter()
-                .map(|id| json!({ "client_id": id }))
-                .collect();
-            Ok::<_, ApiError>(RawConnection {
-                connection,
-                clients: Some(json!({ "clients": clients })),
-            })
-        }))
+                .map(|connection| with_enabled_clients(client, connection, true)),
+        )
         .await
     };
     let settings = async {
