@@ -54,7 +54,17 @@ pub async fn read_tenant(
             Ok(Vec::new())
         }
     };
-    let connections = read_connections(client, &reads.connections, reads.connection_clients);
+    let connections = async {
+        if reads.all_connections {
+            let all = client.list_connections(&database_connections()).await?;
+            try_join_all(all.into_iter().map(|connection| {
+                with_enabled_clients(client, connection, reads.connection_clients)
+            }))
+            .await
+        } else {
+            read_connections(client, &reads.connections, reads.connection_clients).await
+        }
+    };
     let settings = async {
         if reads.tenant_settings {
             client.get_tenant_settings().await.map(Some)
@@ -75,13 +85,29 @@ pub async fn read_tenant(
             .iter()
             .map(|name| client.get_email_template(name.as_str())),
     );
-    let actions = try_join_all(reads.actions.iter().map(|name| async move {
-        let filter = ActionFilter {
-            action_name: Some(name.clone()),
-            trigger_id: None,
-        };
-        client.list_actions(&filter).await
-    }));
+    let actions = async {
+        if reads.all_actions {
+            return client.list_actions(&ActionFilter::default()).await;
+        }
+        let found = try_join_all(reads.actions.iter().map(|name| async move {
+            let filter = ActionFilter {
+                action_name: Some(name.clone()),
+                trigger_id: None,
+            };
+            client.list_actions(&filter).await
+        }))
+        .await?;
+        // `actionName` filters by exact name; keep only exact matches to be safe.
+        Ok(found
+            .into_iter()
+            .zip(&reads.actions)
+            .flat_map(|(found, name)| {
+                found
+                    .into_iter()
+                    .filter(move |action| action["name"] == **name)
+            })
+            .collect())
+    };
     let bindings = try_join_all(reads.triggers.iter().map(|trigger| async move {
         client
             .bindings(trigger.as_str())
@@ -123,19 +149,18 @@ pub async fn read_tenant(
         tenant_settings,
         email_provider,
         email_templates: templates.into_iter().flatten().collect(),
-        // `actionName` filters by exact name; keep only exact matches to be safe.
-        actions: actions
-            .into_iter()
-            .zip(&reads.actions)
-            .flat_map(|(found, name)| {
-                found
-                    .into_iter()
-                    .filter(move |action| action["name"] == **name)
-            })
-            .collect(),
+        actions,
         bindings,
         users: users.into_iter().flatten().collect(),
     })
+}
+
+/// The filter for database connections (the only kind a tenant file declares).
+fn database_connections() -> ConnectionFilter {
+    ConnectionFilter {
+        strategy: Some("auth0".to_owned()),
+        name: None,
+    }
 }
 
 /// Above this many names, one paged list of database connections is cheaper than a lookup
@@ -149,11 +174,7 @@ async fn read_connections(
     with_clients: bool,
 ) -> Result<Vec<RawConnection>, ApiError> {
     let found: Vec<Value> = if names.len() > CONNECTION_LOOKUPS_BEFORE_LISTING {
-        let filter = ConnectionFilter {
-            strategy: Some("auth0".to_owned()),
-            name: None,
-        };
-        let all = client.list_connections(&filter).await?;
+        let all = client.list_connections(&database_connections()).await?;
         all.into_iter()
             .filter(|connection| names.iter().any(|name| connection["name"] == **name))
             .collect()

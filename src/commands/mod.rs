@@ -39,10 +39,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Validate(args) => validate::run(&args, &output),
         Command::Schema => schema::run(),
         Command::Plan(args) => plan::run(args, &output).await,
-        Command::Apply(args) => apply::run(args, &output).await,
+        // Boxed: these futures hold a whole plan-read-apply cycle and are large.
+        Command::Apply(args) => Box::pin(apply::run(args, &output)).await,
         Command::Render(args) => render::run(args, &output).await,
         Command::Export(args) => export::run(args, &output).await,
         Command::Emulate(args) => emulate::run(args, &output).await,
-        Command::Demo(args) => demo::run(args, &output).await,
+        Command::Demo(args) => Box::pin(demo::run(args, &output)).await,
     }
 }

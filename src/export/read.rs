@@ -7,11 +7,9 @@ use futures::future::try_join_all;
 use serde_json::Value;
 
 use super::kind::{ExportKind, KindSelection};
-use crate::api::read_tenant::{CLIENT_FIELDS, with_enabled_clients};
-use crate::api::{
-    ActionFilter, ApiError, ConnectionFilter, FieldSelection, GrantFilter, ManagementClient,
-};
-use crate::live::RawTenant;
+use crate::api::read_tenant::read_tenant;
+use crate::api::{ApiError, ManagementClient};
+use crate::live::{RawTenant, ReadSet};
 use crate::model::{TemplateName, Trigger};
 
 /// Users read per database connection: bootstrap users are the first admins, not a user
@@ -37,114 +35,38 @@ pub struct ExportRead {
     pub truncated_users: Vec<(String, usize)>,
 }
 
-/// Reads what `kinds` needs, independent reads concurrently (the client's rate limiter paces
-/// them). Applications are read whenever anything refers to them by key.
+/// Reads what `kinds` needs through the same reader a plan uses (independent reads run
+/// concurrently, paced by the client's rate limiter), then the users worth exporting.
+/// Applications are read whenever anything refers to them by key.
 pub async fn read_everything(
     client: &ManagementClient,
     kinds: &KindSelection,
 ) -> Result<ExportRead, ApiError> {
     let needs_clients = kinds.has(ExportKind::Applications);
     let needs_connections = kinds.has(ExportKind::Connections) || kinds.has(ExportKind::Users);
-    let needs_actions = kinds.has(ExportKind::Actions) || kinds.has(ExportKind::Triggers);
-
-    let clients = async {
-        if needs_clients {
-            client
-                .list_clients(&FieldSelection::include(CLIENT_FIELDS.iter().copied()))
-                .await
+    let reads = ReadSet {
+        clients: needs_clients,
+        client_grants: kinds.has(ExportKind::Grants) && needs_clients,
+        all_connections: needs_connections,
+        connection_clients: needs_connections,
+        tenant_settings: kinds.has(ExportKind::Tenant),
+        email_provider: kinds.has(ExportKind::EmailProvider),
+        email_templates: if kinds.has(ExportKind::EmailTemplates) {
+            TemplateName::ALL.to_vec()
         } else {
-            Ok(Vec::new())
-        }
-    };
-    let grants = async {
-        if kinds.has(ExportKind::Grants) && needs_clients {
-            client.list_client_grants(&GrantFilter::default()).await
+            Vec::new()
+        },
+        all_actions: kinds.has(ExportKind::Actions) || kinds.has(ExportKind::Triggers),
+        triggers: if kinds.has(ExportKind::Triggers) {
+            TRIGGERS.to_vec()
         } else {
-            Ok(Vec::new())
-        }
+            Vec::new()
+        },
+        ..ReadSet::default()
     };
-    let connections = async {
-        if !needs_connections {
-            return Ok(Vec::new());
-        }
-        let found = client
-            .list_connections(&ConnectionFilter {
-                strategy: Some("auth0".into()),
-                name: None,
-            })
-            .await?;
-        try_join_all(
-            found
-                .into_iter()
-                .map(|connection| with_enabled_clients(client, connection, true)),
-        )
-        .await
-    };
-    let settings = async {
-        if kinds.has(ExportKind::Tenant) {
-            client.get_tenant_settings().await.map(Some)
-        } else {
-            Ok(None)
-        }
-    };
-    let provider = async {
-        if kinds.has(ExportKind::EmailProvider) {
-            client.get_email_provider().await
-        } else {
-            Ok(None)
-        }
-    };
-    let templates = async {
-        if kinds.has(ExportKind::EmailTemplates) {
-            try_join_all(
-                TemplateName::ALL
-                    .iter()
-                    .map(|name| client.get_email_template(name.as_str())),
-            )
-            .await
-        } else {
-            Ok(Vec::new())
-        }
-    };
-    let actions = async {
-        if needs_actions {
-            client.list_actions(&ActionFilter::default()).await
-        } else {
-            Ok(Vec::new())
-        }
-    };
-    let bindings = async {
-        if kinds.has(ExportKind::Triggers) {
-            try_join_all(TRIGGERS.iter().map(|trigger| async move {
-                client
-                    .bindings(trigger.as_str())
-                    .await
-                    .map(|found| (*trigger, found))
-            }))
-            .await
-        } else {
-            Ok(Vec::new())
-        }
-    };
-    let (
-        clients,
-        client_grants,
-        connections,
-        tenant_settings,
-        email_provider,
-        templates,
-        actions,
-        bindings,
-    ) = tokio::try_join!(
-        clients,
-        grants,
-        connections,
-        settings,
-        provider,
-        templates,
-        actions,
-        bindings
-    )?;
+    let mut raw = read_tenant(client, &reads).await?;
+    raw.bindings.retain(|(_, found)| !found.is_empty());
+    let connections = &raw.connections;
 
     let mut truncated_users = Vec::new();
     let users = if kinds.has(ExportKind::Users) {
@@ -169,21 +91,9 @@ pub async fn read_everything(
         Vec::new()
     };
 
+    raw.users = users;
     Ok(ExportRead {
-        raw: RawTenant {
-            clients,
-            client_grants,
-            connections,
-            tenant_settings,
-            email_provider,
-            email_templates: templates.into_iter().flatten().collect(),
-            actions,
-            bindings: bindings
-                .into_iter()
-                .filter(|(_, found)| !found.is_empty())
-                .collect(),
-            users,
-        },
+        raw,
         truncated_users,
     })
 }

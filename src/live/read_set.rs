@@ -30,6 +30,12 @@ pub struct ReadSet {
     pub user_emails: Vec<String>,
     /// Application display names the file manages or removes (scopes the fingerprint).
     pub application_names: Vec<String>,
+    /// Every database connection instead of the named ones (export).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all_connections: bool,
+    /// Every Action instead of the named ones (export).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all_actions: bool,
 }
 
 impl ReadSet {
@@ -76,6 +82,8 @@ impl ReadSet {
             triggers: file.bindings.keys().copied().collect(),
             user_emails: file.users.iter().map(|u| u.email.clone()).collect(),
             application_names,
+            all_connections: false,
+            all_actions: false,
         }
     }
 }
