@@ -287,15 +287,18 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
     half + full.mul_f64(rand::rng().random_range(0.0..=0.5))
 }
 
-/// After a 429: until the announced reset (plus a little jitter so concurrent retries spread),
-/// or the backoff when the server announced none.
+/// After a 429: until one token is back in the bucket (plus a little jitter so concurrent
+/// retries spread), or the backoff when the server announced no limits. The reset is when an
+/// empty bucket is full again, so one token takes `reset / limit`: waiting for the full reset
+/// would idle a burst-50 bucket for seconds.
 fn wait_after_429(headers: &HeaderMap, attempt: u32) -> Duration {
     let jitter = Duration::from_millis(rand::rng().random_range(10..=100));
     if let Some(limits) = RateLimitHeaders::from_headers(headers) {
         let reset_in = limits
             .reset_in(SystemTime::now())
             .clamp(0.0, MAX_RESET_WAIT.as_secs_f64());
-        return Duration::from_secs_f64(reset_in) + jitter;
+        let one_token = reset_in / f64::from(limits.limit.max(1));
+        return Duration::from_secs_f64(one_token) + jitter;
     }
     if let Some(seconds) = headers
         .get(reqwest::header::RETRY_AFTER)
@@ -309,6 +312,24 @@ fn wait_after_429(headers: &HeaderMap, attempt: u32) -> Duration {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn after_a_429_the_wait_is_one_token_not_the_whole_bucket() {
+        let mut headers = HeaderMap::new();
+        let now = SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        headers.insert("x-ratelimit-limit", "50".parse().unwrap());
+        headers.insert("x-ratelimit-remaining", "0".parse().unwrap());
+        headers.insert("x-ratelimit-reset", (now + 3).to_string().parse().unwrap());
+        let wait = wait_after_429(&headers, 1);
+        assert!(wait < Duration::from_millis(200), "{wait:?}");
+        headers.insert("x-ratelimit-limit", "2".parse().unwrap());
+        headers.insert("x-ratelimit-reset", (now + 1).to_string().parse().unwrap());
+        assert!(wait_after_429(&headers, 1) <= Duration::from_millis(600));
+    }
+
     use super::*;
 
     #[test]
