@@ -42,18 +42,8 @@ pub async fn connect(args: &ConnectionArgs) -> anyhow::Result<ManagementClient> 
         .with_context(|| format!("cannot authenticate with {origin}"))
 }
 
-/// Writes `contents` to `path` atomically (a temporary file in the same directory, renamed).
+/// Writes `contents` to `path` atomically (see [`crate::atomic_file`]).
 pub fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    file.write_all(contents.as_bytes())?;
-    file.as_file().sync_all()?;
-    file.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    crate::atomic_file::write_private(path, contents.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }

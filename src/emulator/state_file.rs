@@ -1,7 +1,6 @@
 //! The store on disk: JSON, written atomically (temp file + rename) with mode 0600, since
 //! it holds client secrets.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -21,23 +20,9 @@ pub fn load(path: &Path) -> anyhow::Result<Option<Store>> {
 }
 
 pub fn save(path: &Path, store: &Store) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        file.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    serde_json::to_writer(&mut file, store)?;
-    file.flush()?;
-    file.persist(path)
-        .with_context(|| format!("writing state file {}", path.display()))?;
-    Ok(())
+    let json = serde_json::to_vec(store)?;
+    crate::atomic_file::write_private(path, &json)
+        .with_context(|| format!("writing state file {}", path.display()))
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! Writing a secrets file: atomically (temporary file in the same directory, fsync, rename)
 //! and readable by the owner only.
 
-use std::io::Write;
 use std::path::Path;
 
 use super::error::RenderError;
@@ -9,48 +8,8 @@ use super::error::RenderError;
 /// Replaces `path` with `contents`, mode 0600 on Unix. Readers see the old file or the new
 /// one, never half of one.
 pub fn write_private_atomically(path: &Path, contents: &str) -> Result<(), RenderError> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|err| RenderError::io("creating", dir, err))?;
-    // tempfile creates the file 0600 on Unix; set it anyway so the intent is explicit.
-    let mut file = tempfile::Builder::new()
-        .prefix(".tenantform-")
-        .tempfile_in(dir)
-        .map_err(|err| RenderError::io("creating a temporary file in", dir, err))?;
-    set_owner_only(file.path())?;
-    file.write_all(contents.as_bytes())
-        .map_err(|err| RenderError::io("writing", file.path().to_owned(), err))?;
-    file.as_file()
-        .sync_all()
-        .map_err(|err| RenderError::io("syncing", file.path().to_owned(), err))?;
-    file.persist(path)
-        .map_err(|err| RenderError::io("renaming into", path, err.error))?;
-    sync_directory(dir);
-    Ok(())
-}
-
-#[cfg(unix)]
-fn set_owner_only(path: &Path) -> Result<(), RenderError> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-        .map_err(|err| RenderError::io("setting permissions of", path, err))
-}
-
-#[cfg(not(unix))]
-fn set_owner_only(_path: &Path) -> Result<(), RenderError> {
-    Ok(())
-}
-
-/// Makes the rename durable. Best effort: some filesystems refuse to sync a directory.
-fn sync_directory(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(handle) = std::fs::File::open(dir) {
-        let _ = handle.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
+    crate::atomic_file::write_private(path, contents.as_bytes())
+        .map_err(|err| RenderError::io("writing", path, err))
 }
 
 #[cfg(test)]
