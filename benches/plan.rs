@@ -7,14 +7,14 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
+use auth0_emulator::{Emulator, EmulatorOptions, RateLimit};
 use indexmap::IndexMap;
 use serde_json::json;
 use tenantform::api::{ConnectionSettings, ManagementClient};
-use tenantform::emulator::{Emulator, EmulatorOptions, RateLimit};
-use tenantform::model::load::{LoadOptions, load_tenant_with};
-use tenantform::model::variables::Variables;
-use tenantform::model::{AppType, Application, ClientGrant, DatabaseConnection, TenantFile};
 use tenantform::planning::{PlanOptions, plan_tenant};
+use tenantform_core::model::load::{LoadOptions, load_tenant_with};
+use tenantform_core::model::variables::Variables;
+use tenantform_core::model::{AppType, Application, ClientGrant, DatabaseConnection, TenantFile};
 
 const APPLICATIONS: usize = 1_000;
 const CONNECTIONS: usize = 50;

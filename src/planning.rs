@@ -1,11 +1,11 @@
 //! Planning against a live tenant: read what the file manages, normalize it, diff it. The one
-//! place that composes the API reader with the pure [`crate::plan::diff`], shared by `plan`,
+//! place that composes the API reader with the pure [`tenantform_core::plan::diff`], shared by `plan`,
 //! `apply` (before and after executing), `demo` and the benchmarks.
 
 use crate::api::{ApiError, ManagementClient, read_tenant::read_tenant};
-use crate::live::{self, LiveTenant, NormalizeError, ReadSet};
-use crate::model::TenantFile;
-use crate::plan::{self, Plan, PlanContext};
+use tenantform_core::live::{self, LiveTenant, NormalizeError, ReadSet};
+use tenantform_core::model::TenantFile;
+use tenantform_core::plan::{self, Plan, PlanContext};
 
 /// The flags that shape a plan.
 #[derive(Debug, Clone, Copy, Default)]

@@ -1,5 +1,5 @@
 //! The Auth0 Management API client: token, http (retry, rate limit), pagination, and one file
-//! per resource kind returning raw JSON (normalization lives in `crate::live`).
+//! per resource kind returning raw JSON (normalization lives in `tenantform_core::live`).
 
 pub mod actions;
 pub mod client;

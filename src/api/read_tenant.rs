@@ -10,7 +10,7 @@ use super::client_grants::GrantFilter;
 use super::clients::FieldSelection;
 use super::connections::ConnectionFilter;
 use super::error::ApiError;
-use crate::live::{RawConnection, RawTenant, ReadSet};
+use tenantform_core::live::{RawConnection, RawTenant, ReadSet};
 
 /// The client fields a plan compares, plus what identifies and classifies a client. Asking
 /// for these only keeps `client_secret` and signing keys out of the response.

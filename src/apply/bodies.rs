@@ -4,11 +4,11 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::secrets::expose;
-use crate::live::merge_options;
-use crate::model::{
+use tenantform_core::live::merge_options;
+use tenantform_core::model::{
     Action, DatabaseConnection, EmailProvider, EmailTemplate, TemplateName, Trigger,
 };
-use crate::plan::FieldChange;
+use tenantform_core::plan::FieldChange;
 
 /// A model value as a JSON object (undeclared `Option`s are absent).
 fn object<T: Serialize>(value: &T) -> Map<String, Value> {
@@ -29,13 +29,16 @@ fn top_level_keys(fields: &[FieldChange]) -> Vec<&str> {
 }
 
 /// `POST /clients`: every declared field.
-pub(crate) fn application_create(app: &crate::model::Application) -> Value {
+pub(crate) fn application_create(app: &tenantform_core::model::Application) -> Value {
     Value::Object(object(app))
 }
 
 /// `PATCH /clients/{id}`: only the top-level fields that changed, with their whole desired
 /// value (PATCH replaces arrays, so a list is always sent complete).
-pub(crate) fn application_patch(app: &crate::model::Application, fields: &[FieldChange]) -> Value {
+pub(crate) fn application_patch(
+    app: &tenantform_core::model::Application,
+    fields: &[FieldChange],
+) -> Value {
     let all = object(app);
     let mut body = Map::new();
     for key in top_level_keys(fields) {
@@ -224,7 +227,7 @@ pub(crate) fn action_patch(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Application, JwtAlg, JwtConfiguration, SecretRef};
+    use tenantform_core::model::{Application, JwtAlg, JwtConfiguration, SecretRef};
 
     fn field(path: &str, after: Value) -> FieldChange {
         FieldChange {

@@ -18,9 +18,9 @@ use crate::api::{
     ActionFilter, ApiError, BindingRef, ConnectionFilter, FieldSelection, GrantFilter,
     ManagementClient,
 };
-use crate::live::merge_options;
-use crate::model::{Action, DatabaseConnection, Trigger};
-use crate::plan::{Change, ChangeAction, ClientEnablement, Desired, Kind, Plan};
+use tenantform_core::live::merge_options;
+use tenantform_core::model::{Action, DatabaseConnection, Trigger};
+use tenantform_core::plan::{Change, ChangeAction, ClientEnablement, Desired, Kind, Plan};
 
 /// How long an Action may take to build before apply gives up.
 const BUILD_DEADLINE: Duration = Duration::from_secs(120);

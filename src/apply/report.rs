@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::api::ApiError;
-use crate::plan::{Address, Change};
+use tenantform_core::plan::{Address, Change};
 
 /// Something that happened while executing, for progress display.
 #[derive(Debug)]

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::options::ApplyOptions;
-use crate::plan::{ChangeAction, Desired, Kind, Plan};
+use tenantform_core::plan::{ChangeAction, Desired, Kind, Plan};
 
 /// What apply must never touch, read from the tenant just before executing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -129,8 +129,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::live::ReadSet;
-    use crate::plan::{Address, Change, FORMAT_VERSION};
+    use tenantform_core::live::ReadSet;
+    use tenantform_core::plan::{Address, Change, FORMAT_VERSION};
 
     fn plan(changes: Vec<Change>) -> Plan {
         Plan {

@@ -3,8 +3,8 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::model::SecretRef;
-use crate::plan::{Desired, Plan};
+use tenantform_core::model::SecretRef;
+use tenantform_core::plan::{Desired, Plan};
 
 /// The secret's value: the one resolved at load time, else the environment variable it names.
 pub(crate) fn resolve(secret: &SecretRef) -> Option<SecretString> {

@@ -12,10 +12,10 @@ use crate::apply::{ApplyEvent, ApplyOptions, ApplyReport, execute};
 use crate::cli::{ApplyArgs, OutputArgs};
 use crate::commands::ExitStatus;
 use crate::commands::common::{connect, load_for_tenant};
-use crate::model::TenantFile;
-use crate::plan::{FORMAT_VERSION, HumanOptions, Plan, render_human};
 use crate::planning::{PlanOptions, current_fingerprint, plan_tenant};
 use crate::printer::Printer;
+use tenantform_core::model::TenantFile;
+use tenantform_core::plan::{FORMAT_VERSION, HumanOptions, Plan, render_human};
 
 pub async fn run(args: ApplyArgs, output: &OutputArgs) -> anyhow::Result<ExitStatus> {
     let printer = Printer::new(output);
@@ -196,7 +196,7 @@ pub async fn apply_plan(
             "apply stopped at {}: {}",
             failure.address, failure.message
         ));
-        let list = |addresses: &[crate::plan::Address]| {
+        let list = |addresses: &[tenantform_core::plan::Address]| {
             if addresses.is_empty() {
                 "none".to_owned()
             } else {

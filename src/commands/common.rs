@@ -7,9 +7,9 @@ use anyhow::Context;
 use crate::api::{ConnectionSettings, ManagementClient};
 use crate::cli::ConnectionArgs;
 use crate::commands::validate::print_diagnostics;
-use crate::model::LoadedTenant;
-use crate::model::load::LoadOptions;
-use crate::model::validate::load_and_check;
+use tenantform_core::model::LoadedTenant;
+use tenantform_core::model::load::LoadOptions;
+use tenantform_core::model::validate::load_and_check;
 
 /// Loads and checks `path` with its secrets required; any error stops the command before a
 /// single request is sent.
@@ -42,8 +42,8 @@ pub async fn connect(args: &ConnectionArgs) -> anyhow::Result<ManagementClient> 
         .with_context(|| format!("cannot authenticate with {origin}"))
 }
 
-/// Writes `contents` to `path` atomically (see [`crate::atomic_file`]).
+/// Writes `contents` to `path` atomically (see [`private_file`]).
 pub fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
-    crate::atomic_file::write_private(path, contents.as_bytes())
+    private_file::write_private(path, contents.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -16,17 +16,17 @@ use crate::cli::{DemoArgs, OutputArgs};
 use crate::commands::ExitStatus;
 use crate::commands::apply::{apply_plan, verify};
 use crate::commands::validate::print_diagnostics;
-use crate::emulator::{Emulator, EmulatorOptions};
-use crate::model::LoadedTenant;
-use crate::model::load::{LoadOptions, load_tenant_with};
-use crate::model::variables::Variables;
-use crate::plan::{HumanOptions, Plan, render_human};
 use crate::planning::{PlanOptions, plan_tenant};
 use crate::printer::Printer;
 use crate::render::{
     EnvironmentPlan, ProviderLayout, RenderOptions, inputs_from_live, masked_preview,
     render_environment,
 };
+use auth0_emulator::{Emulator, EmulatorOptions};
+use tenantform_core::model::LoadedTenant;
+use tenantform_core::model::load::{LoadOptions, load_tenant_with};
+use tenantform_core::model::variables::Variables;
+use tenantform_core::plan::{HumanOptions, Plan, render_human};
 
 /// Secret variables the example needs; the demo sets a stand-in in-process when unset.
 const DEMO_SECRETS: &[(&str, &str)] = &[("MAILGUN_API_KEY", "demo-mailgun-key-not-a-real-one")];

@@ -4,7 +4,7 @@ use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::cli::{EmulateArgs, OutputArgs};
 use crate::commands::ExitStatus;
-use crate::emulator::{Emulator, EmulatorOptions, RateLimit};
+use auth0_emulator::{Emulator, EmulatorOptions, RateLimit};
 
 pub async fn run(args: EmulateArgs, _output: &OutputArgs) -> anyhow::Result<ExitStatus> {
     let rate_limit: RateLimit = args

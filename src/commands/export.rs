@@ -9,10 +9,10 @@ use crate::cli::{ExportArgs, OutputArgs};
 use crate::commands::ExitStatus;
 use crate::commands::common::connect;
 use crate::export::{self, ExportContext, Exported, KindSelection};
-use crate::live;
-use crate::model::load::LoadOptions;
-use crate::model::validate::load_and_check;
 use crate::printer::Printer;
+use tenantform_core::live;
+use tenantform_core::model::load::LoadOptions;
+use tenantform_core::model::validate::load_and_check;
 
 pub async fn run(args: ExportArgs, output: &OutputArgs) -> anyhow::Result<ExitStatus> {
     let printer = Printer::new(output);

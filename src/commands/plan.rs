@@ -3,9 +3,9 @@
 use crate::cli::{OutputArgs, PlanArgs, PlanFormat};
 use crate::commands::ExitStatus;
 use crate::commands::common::{connect, load_for_tenant, write_atomically};
-use crate::plan::{HumanOptions, Plan, render_human, render_json, render_markdown};
 use crate::planning::{PlanOptions, plan_tenant};
 use crate::printer::Printer;
+use tenantform_core::plan::{HumanOptions, Plan, render_human, render_json, render_markdown};
 
 pub async fn run(args: PlanArgs, output: &OutputArgs) -> anyhow::Result<ExitStatus> {
     let printer = Printer::new(output);

@@ -7,13 +7,13 @@ use crate::cli::{OutputArgs, RenderArgs, RenderSource};
 use crate::commands::ExitStatus;
 use crate::commands::common::connect;
 use crate::commands::validate::print_diagnostics;
-use crate::model::load::LoadOptions;
-use crate::model::validate::load_and_check;
 use crate::printer::Printer;
 use crate::render::{
     EnvironmentPlan, FileDefaults, ProviderLayout, RenderOptions, inputs_from_env,
     inputs_from_live, process_environment, render_environment,
 };
+use tenantform_core::model::load::LoadOptions;
+use tenantform_core::model::validate::load_and_check;
 
 pub async fn run(args: RenderArgs, output: &OutputArgs) -> anyhow::Result<ExitStatus> {
     let printer = Printer::new(output);
@@ -21,7 +21,13 @@ pub async fn run(args: RenderArgs, output: &OutputArgs) -> anyhow::Result<ExitSt
     let (loaded, diagnostics) = load_and_check(&args.file, false, LoadOptions::default());
     print_diagnostics(&diagnostics);
     let loaded = match loaded {
-        Some(loaded) if !diagnostics.iter().any(crate::model::Diagnostic::is_error) => loaded,
+        Some(loaded)
+            if !diagnostics
+                .iter()
+                .any(tenantform_core::model::Diagnostic::is_error) =>
+        {
+            loaded
+        }
         _ => anyhow::bail!("{} has errors; nothing was rendered", args.file.display()),
     };
     let streamlit_provider = loaded

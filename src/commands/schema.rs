@@ -5,6 +5,7 @@ use std::io::Write;
 use crate::commands::ExitStatus;
 
 pub fn run() -> anyhow::Result<ExitStatus> {
-    std::io::stdout().write_all(crate::model::schema::tenant_file_schema_json().as_bytes())?;
+    std::io::stdout()
+        .write_all(tenantform_core::model::schema::tenant_file_schema_json().as_bytes())?;
     Ok(ExitStatus::Success)
 }

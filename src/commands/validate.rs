@@ -6,9 +6,9 @@ use anyhow::Context;
 
 use crate::cli::{OutputArgs, ValidateArgs};
 use crate::commands::ExitStatus;
-use crate::model::load::LoadOptions;
-use crate::model::validate::load_and_check;
-use crate::model::{Diagnostic, Severity};
+use tenantform_core::model::load::LoadOptions;
+use tenantform_core::model::validate::load_and_check;
+use tenantform_core::model::{Diagnostic, Severity};
 
 pub fn run(args: &ValidateArgs, output: &OutputArgs) -> anyhow::Result<ExitStatus> {
     let files = if args.files.is_empty() {

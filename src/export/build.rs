@@ -10,9 +10,9 @@ use serde_json::Value;
 use super::defaults;
 use super::kind::{ExportKind, KindSelection};
 use super::slug::{KeyAllocator, variable_part};
-use crate::live::{LiveApplication, LiveTenant};
-use crate::model::grant::MANAGEMENT_API;
-use crate::model::{
+use tenantform_core::live::{LiveApplication, LiveTenant};
+use tenantform_core::model::grant::MANAGEMENT_API;
+use tenantform_core::model::{
     Action, BootstrapUser, ClientGrant, DatabaseConnection, EmailCredentials, EmailProvider,
     EmailProviderName, SecretRef, TenantFile, Trigger,
 };
@@ -127,7 +127,7 @@ impl Builder<'_> {
             return;
         };
         let settings = defaults::without_defaults(settings, &defaults::tenant_settings(), &[]);
-        if settings != crate::model::TenantSettings::default() {
+        if settings != tenantform_core::model::TenantSettings::default() {
             self.out.file.tenant = Some(settings);
         }
     }

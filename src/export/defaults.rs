@@ -1,7 +1,7 @@
 //! What Auth0 gives a resource created without a field: the one place export decides
 //! "is this the default?".
 //!
-//! Each default model is the live normalizer (`crate::live`) applied to the body Auth0
+//! Each default model is the live normalizer (`tenantform_core::live`) applied to the body Auth0
 //! returns for a freshly created resource, so export and plan agree on what a value means. A
 //! field equal to its default is left out of the file: it is then unmanaged, a plan ignores it,
 //! and applying the file to an empty tenant recreates it with the same default, so a second
@@ -11,12 +11,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use crate::live::{
+use tenantform_core::live::{
     normalize_application, normalize_connection, normalize_email_provider,
     normalize_email_template, normalize_tenant_settings,
 };
-use crate::model::action::DEFAULT_RUNTIME;
-use crate::model::{
+use tenantform_core::model::action::DEFAULT_RUNTIME;
+use tenantform_core::model::{
     AppType, Application, DatabaseConnection, EmailProvider, EmailProviderName, EmailTemplate,
     TemplateName, TenantSettings, Trigger,
 };
@@ -129,7 +129,7 @@ fn strip_object(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{JwtAlg, JwtConfiguration, TokenEndpointAuthMethod};
+    use tenantform_core::model::{JwtAlg, JwtConfiguration, TokenEndpointAuthMethod};
 
     #[test]
     fn a_default_application_keeps_only_its_identity() {

@@ -1,7 +1,7 @@
 //! `tenantform export`: adopt an existing tenant.
 //!
 //! Reads everything a tenant file can manage ([`read`]), normalizes it with the same code a
-//! plan uses (`crate::live`), and turns it into the tenant file a person would write
+//! plan uses (`tenantform_core::live`), and turns it into the tenant file a person would write
 //! ([`build`]): keys slugged from display names, only the fields that differ from Auth0's
 //! defaults ([`defaults`], the one place that decides), Action code in `actions/<key>.js`,
 //! template bodies in `emails/<template>.html`, and write-only values (email provider keys,

@@ -9,8 +9,8 @@ use serde_json::Value;
 use super::kind::{ExportKind, KindSelection};
 use crate::api::read_tenant::read_tenant;
 use crate::api::{ApiError, ManagementClient};
-use crate::live::{RawTenant, ReadSet};
-use crate::model::{TemplateName, Trigger};
+use tenantform_core::live::{RawTenant, ReadSet};
+use tenantform_core::model::{TemplateName, Trigger};
 
 /// Users read per database connection: bootstrap users are the first admins, not a user
 /// directory. Only users with `app_metadata` (roles, invitations) are worth declaring.

@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use super::build::Exported;
 use crate::commands::common::write_atomically;
-use crate::model::load::project_root;
+use tenantform_core::model::load::project_root;
 
 /// Every path an export writes, the tenant file first, side files under the project root.
 pub fn planned_paths(exported: &Exported, out: &Path) -> Vec<PathBuf> {

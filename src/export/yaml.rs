@@ -3,7 +3,7 @@
 
 use std::path::{Component, Path};
 
-use crate::model::TenantFile;
+use tenantform_core::model::TenantFile;
 
 /// The `$schema` path for a file written at `out`: `tenants/schema.json` relative to the
 /// file's directory (`./schema.json` directly under `tenants/`, `../schema.json` one deeper).

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::inputs::{ProviderLayout, RenderInputs};
 use crate::api::{FieldSelection, ManagementClient};
-use crate::model::TenantFile;
+use tenantform_core::model::TenantFile;
 
 /// What the tenant file says about the environment being rendered.
 #[derive(Debug, Clone)]

@@ -8,7 +8,7 @@ use super::error::RenderError;
 /// Replaces `path` with `contents`, mode 0600 on Unix. Readers see the old file or the new
 /// one, never half of one.
 pub fn write_private_atomically(path: &Path, contents: &str) -> Result<(), RenderError> {
-    crate::atomic_file::write_private(path, contents.as_bytes())
+    private_file::write_private(path, contents.as_bytes())
         .map_err(|err| RenderError::io("writing", path, err))
 }
 

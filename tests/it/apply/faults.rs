@@ -4,9 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use auth0_emulator::EmulatorOptions;
 use tenantform::api::{ConnectionSettings, ManagementClient, RequestObserver};
 use tenantform::apply::{ApplyOptions, execute};
-use tenantform::emulator::EmulatorOptions;
 use tenantform::planning::{PlanOptions, plan_tenant};
 
 use super::support::{client, copy_project, emulator_with, load_example, name_counts};
@@ -102,7 +102,7 @@ async fn a_create_whose_answer_was_lost_is_adopted_not_duplicated() {
         let on_create = Arc::clone(&emulator);
         let arm: &(dyn Fn(&tenantform::apply::ApplyEvent<'_>) + Sync) = &move |event| {
             if let tenantform::apply::ApplyEvent::Started(change) = event
-                && change.address.kind == tenantform::plan::Kind::Application
+                && change.address.kind == tenantform_core::plan::Kind::Application
             {
                 on_create.set_faults(1.0);
             }

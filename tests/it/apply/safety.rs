@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 use tenantform::apply::{ApplyError, ApplyOptions, execute};
-use tenantform::live::ReadSet;
-use tenantform::plan::{Address, Change, ChangeAction, FORMAT_VERSION, Kind, Plan};
+use tenantform_core::live::ReadSet;
+use tenantform_core::plan::{Address, Change, ChangeAction, FORMAT_VERSION, Kind, Plan};
 
 use super::support::{SENTINEL, cli, client, emulator, run, writes};
 use std::time::Duration;

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use auth0_emulator::{Emulator, EmulatorOptions, RequestLogEntry};
 use serde_json::Value;
 use tenantform::api::{ConnectionSettings, ManagementClient};
-use tenantform::emulator::{Emulator, EmulatorOptions, RequestLogEntry};
-use tenantform::model::LoadedTenant;
-use tenantform::model::load::{LoadOptions, load_tenant_with};
-use tenantform::model::variables::Variables;
+use tenantform_core::model::LoadedTenant;
+use tenantform_core::model::load::{LoadOptions, load_tenant_with};
+use tenantform_core::model::variables::Variables;
 
 use crate::support::{Run, Tenantform, project_dir};
 

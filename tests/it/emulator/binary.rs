@@ -235,8 +235,7 @@ async fn emulate_faults_with_a_seed_write_the_same_request_log_twice() {
         let faults: Vec<Option<String>> = text
             .lines()
             .map(|line| {
-                serde_json::from_str::<tenantform::emulator::RequestLogEntry>(line)
-                    .expect("JSON line")
+                serde_json::from_str::<auth0_emulator::RequestLogEntry>(line).expect("JSON line")
             })
             .filter(|entry| entry.path.starts_with("/api/v2/"))
             .map(|entry| entry.fault)

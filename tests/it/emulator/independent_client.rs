@@ -79,7 +79,7 @@ fn assert_error(body: &Value, status: u16) {
     assert!(body["message"].is_string(), "{body}");
 }
 
-async fn connect() -> (tenantform::emulator::Emulator, Client) {
+async fn connect() -> (auth0_emulator::Emulator, Client) {
     use secrecy::ExposeSecret as _;
     let emulator = support::start().await;
     let http = support::http();

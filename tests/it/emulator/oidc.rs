@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use auth0_emulator::Emulator;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rsa::pkcs1v15::{Signature, VerifyingKey};
@@ -12,7 +13,6 @@ use rsa::signature::Verifier as _;
 use rsa::{BigUint, RsaPublicKey};
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
-use tenantform::emulator::Emulator;
 
 use super::support::{self, Api, REQUEST_TIMEOUT};
 

@@ -3,8 +3,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use auth0_emulator::{EmulatorOptions, RateLimit, RequestLogEntry};
 use serde_json::{Value, json};
-use tenantform::emulator::{EmulatorOptions, RateLimit, RequestLogEntry};
 
 use super::support::{self, Answer, Api};
 

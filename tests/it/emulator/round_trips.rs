@@ -20,7 +20,7 @@ fn unique(prefix: &str) -> String {
 /// One runtime and one emulator per property; each case creates uniquely named resources.
 struct Harness {
     runtime: tokio::runtime::Runtime,
-    emulator: Option<tenantform::emulator::Emulator>,
+    emulator: Option<auth0_emulator::Emulator>,
     api: Api,
 }
 

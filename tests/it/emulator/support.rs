@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
+use auth0_emulator::{Emulator, EmulatorOptions};
 use secrecy::{ExposeSecret as _, SecretString};
 use serde_json::Value;
-use tenantform::emulator::{Emulator, EmulatorOptions};
 
 /// Every request in these tests is local; a generous bound keeps a hung server from hanging CI.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);

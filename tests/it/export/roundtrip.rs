@@ -15,7 +15,7 @@ const VARIABLES: [(&str, &str); 2] = [
     ),
 ];
 
-fn tenantform(emulator: &tenantform::emulator::Emulator, dir: &Path) -> Tenantform {
+fn tenantform(emulator: &auth0_emulator::Emulator, dir: &Path) -> Tenantform {
     let mut command = Tenantform::new().current_dir(dir);
     for (key, value) in seed::connection_env(emulator) {
         command = command.env(key, &value);
@@ -23,7 +23,7 @@ fn tenantform(emulator: &tenantform::emulator::Emulator, dir: &Path) -> Tenantfo
     command
 }
 
-fn export(emulator: &tenantform::emulator::Emulator, dir: &Path, extra: &[&str]) -> Run {
+fn export(emulator: &auth0_emulator::Emulator, dir: &Path, extra: &[&str]) -> Run {
     tenantform(emulator, dir)
         .args(["--verbose", "export", "--out", "tenants/acme.yaml"])
         .args(extra)

@@ -2,10 +2,10 @@
 //! adopting tenantform: applications of every type, grants, two database connections, flags,
 //! templates, a Mailgun provider, two deployed Actions bound to post-login, and users.
 
+use auth0_emulator::{Emulator, EmulatorOptions};
 use secrecy::ExposeSecret as _;
 use serde_json::{Value, json};
 use tenantform::api::{BindingRef, ConnectionSettings, ManagementClient};
-use tenantform::emulator::{Emulator, EmulatorOptions};
 
 /// The environment a tenantform run against `emulator` needs.
 pub fn connection_env(emulator: &Emulator) -> Vec<(&'static str, String)> {

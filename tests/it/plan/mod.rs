@@ -4,8 +4,8 @@
 
 mod hand_applied;
 
+use auth0_emulator::Emulator;
 use serde_json::json;
-use tenantform::emulator::Emulator;
 
 use crate::emulator::support::{Api, start};
 use crate::support::{Run, Tenantform};

@@ -1,9 +1,9 @@
 //! Sends one cassette's interactions, in recorded order, to a fresh emulator and judges each
 //! response against the recorded one.
 
+use auth0_emulator::Emulator;
 use secrecy::ExposeSecret as _;
 use serde_json::Value;
-use tenantform::emulator::Emulator;
 
 use super::cassette::{self, Interaction};
 use super::catalogue::{CassetteEntry, KnownUnmatchable, Plan, Setup, rules_for};

@@ -1,0 +1,366 @@
+//! `/api/v2/users`, lookup by email, and password-change tickets. Metadata PATCH merges key
+//! by key (`null` deletes, `{}` clears); passwords are kept only as salted hashes.
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::{Call, Outcome, Reply, str_field};
+use crate::errors::ApiError;
+use crate::paging::{FieldFilter, Paging};
+use crate::store::{
+    ALNUM, HEX, Obj, Store, StoredUser, into_obj, merge_top_level, now, random_string,
+};
+
+fn not_found() -> ApiError {
+    ApiError::not_found("The user does not exist.", Some("inexistent_user"))
+}
+
+pub fn hash_password(password: &str) -> String {
+    let salt = random_string(16, ALNUM);
+    let digest = Sha256::digest(format!("{salt}:{password}").as_bytes());
+    format!("{salt}${}", hex::encode(digest))
+}
+
+pub fn password_matches(hash: &str, password: &str) -> bool {
+    let Some((salt, digest)) = hash.split_once('$') else {
+        return false;
+    };
+    hex::encode(Sha256::digest(format!("{salt}:{password}").as_bytes())) == digest
+}
+
+fn render(user: &StoredUser) -> Value {
+    let mut profile = user.profile.clone();
+    if profile
+        .get("app_metadata")
+        .and_then(Value::as_object)
+        .is_some_and(Obj::is_empty)
+    {
+        profile.remove("app_metadata");
+    }
+    Value::Object(profile)
+}
+
+fn email_taken(store: &Store, connection: &str, email: &str, except: Option<&str>) -> bool {
+    store.users.iter().any(|(id, u)| {
+        Some(id.as_str()) != except
+            && u.profile
+                .get("identities")
+                .and_then(|i| i.pointer("/0/connection"))
+                .and_then(Value::as_str)
+                == Some(connection)
+            && str_field(&u.profile, "email").is_some_and(|e| e.eq_ignore_ascii_case(email))
+    })
+}
+
+pub fn create(store: &mut Store, call: &Call) -> Outcome {
+    let body = call.object()?;
+    let connection = str_field(body, "connection").unwrap_or_default().to_owned();
+    let strategy = store
+        .connection_by_name(&connection)
+        .and_then(|c| str_field(c, "strategy"))
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ApiError::bad_request("The connection does not exist.")
+                .with_code("inexistent_connection")
+        })?;
+    let email = str_field(body, "email").map(str::to_owned);
+    let password = str_field(body, "password").map(str::to_owned);
+    if strategy == "auth0" {
+        let Some(email) = &email else {
+            return Err(ApiError::bad_request(
+                "Payload validation error: 'Missing required property: email'.",
+            ));
+        };
+        if password.is_none() {
+            return Err(ApiError::bad_request(
+                "Payload validation error: 'Missing required property: password'.",
+            ));
+        }
+        if email_taken(store, &connection, email, None) {
+            return Err(ApiError::conflict(
+                "The user already exists.",
+                Some("auth0_idp_error"),
+            ));
+        }
+    }
+    let local_id = str_field(body, "user_id").map_or_else(|| random_string(24, HEX), str::to_owned);
+    let user_id = format!("auth0|{local_id}");
+    if store.users.contains_key(&user_id) {
+        return Err(ApiError::conflict(
+            "The user already exists.",
+            Some("auth0_idp_error"),
+        ));
+    }
+    let stamp = now();
+    let email_text = email.clone().unwrap_or_default();
+    let username = str_field(body, "username");
+    let nickname = str_field(body, "nickname").or(username).map_or_else(
+        || email_text.split('@').next().unwrap_or_default().to_owned(),
+        str::to_owned,
+    );
+    let picture = format!(
+        "https://s.gravatar.com/avatar/{}?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2F{}.png",
+        hex::encode(Sha256::digest(email_text.trim().to_lowercase().as_bytes())),
+        nickname.chars().take(2).collect::<String>().to_lowercase()
+    );
+    let mut profile = into_obj(json!({
+        "created_at": stamp,
+        "email": email_text,
+        "email_verified": body.get("email_verified").cloned().unwrap_or(json!(false)),
+        "identities": [{"connection": connection, "user_id": local_id, "provider": "auth0", "isSocial": false}],
+        "name": str_field(body, "name").unwrap_or(&email_text),
+        "nickname": nickname,
+        "picture": str_field(body, "picture").map_or(picture, str::to_owned),
+        "updated_at": stamp,
+        "user_id": user_id,
+    }));
+    for (key, value) in body {
+        if !matches!(
+            key.as_str(),
+            "connection"
+                | "password"
+                | "verify_email"
+                | "user_id"
+                | "email"
+                | "email_verified"
+                | "name"
+                | "nickname"
+                | "picture"
+        ) {
+            profile.insert(key.clone(), value.clone());
+        }
+    }
+    let user = StoredUser {
+        profile,
+        password_hash: password.as_deref().map(hash_password),
+    };
+    let response = render(&user);
+    store.users.insert(user_id, user);
+    Ok(Reply::created(response))
+}
+
+pub fn get(store: &Store, id: &str) -> Outcome {
+    Ok(Reply::ok(render(
+        store.users.get(id).ok_or_else(not_found)?,
+    )))
+}
+
+pub fn update(store: &mut Store, call: &Call, id: &str) -> Outcome {
+    let body = call.object()?;
+    let connection = {
+        let user = store.users.get(id).ok_or_else(not_found)?;
+        user.profile
+            .get("identities")
+            .and_then(|i| i.pointer("/0/connection"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    if let Some(email) = str_field(body, "email")
+        && email_taken(store, &connection, email, Some(id))
+    {
+        return Err(ApiError::conflict(
+            "The specified new email already exists",
+            Some("email_conflict"),
+        ));
+    }
+    let user = store.users.get_mut(id).ok_or_else(not_found)?;
+    for (key, value) in body {
+        match (key.as_str(), value) {
+            ("password", Value::String(password)) => {
+                user.password_hash = Some(hash_password(password));
+            }
+            ("user_metadata" | "app_metadata", Value::Object(patch)) => {
+                // `{}` clears the metadata; otherwise keys merge and null deletes.
+                let mut merged = if patch.is_empty() {
+                    Obj::new()
+                } else {
+                    user.profile
+                        .get(key)
+                        .cloned()
+                        .map(into_obj)
+                        .unwrap_or_default()
+                };
+                merge_top_level(&mut merged, patch);
+                user.profile.insert(key.clone(), Value::Object(merged));
+            }
+            ("connection" | "verify_email" | "verify_password" | "client_id" | "user_id", _) => {}
+            (_, Value::Null) => {
+                user.profile.remove(key);
+            }
+            _ => {
+                user.profile.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    user.profile.insert("updated_at".into(), json!(now()));
+    Ok(Reply::ok(render(user)))
+}
+
+pub fn delete(store: &mut Store, id: &str) -> Outcome {
+    store.users.shift_remove(id);
+    Ok(Reply::no_content())
+}
+
+/// `q=email:"a@b"` (Lucene subset): exact email match; other queries match everything.
+fn email_from_query(q: &str) -> Option<String> {
+    let rest = q.trim().strip_prefix("email:")?;
+    Some(rest.trim_matches('"').to_owned())
+}
+
+pub fn list(store: &Store, call: &Call) -> Outcome {
+    let paging = Paging::from_params(call.params)?;
+    let fields = FieldFilter::from_params(call.params)?;
+    let email = call.params.get("q").and_then(email_from_query);
+    let items: Vec<Value> = store
+        .users
+        .values()
+        .filter(|u| {
+            email.as_deref().is_none_or(|want| {
+                str_field(&u.profile, "email").is_some_and(|e| e.eq_ignore_ascii_case(want))
+            })
+        })
+        .map(|u| fields.apply(render(u)))
+        .collect();
+    let mut body = paging.apply(items, "users");
+    if let Value::Object(envelope) = &mut body
+        && envelope.contains_key("total")
+    {
+        let length = envelope
+            .get("users")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        envelope.insert("length".into(), json!(length));
+    }
+    Ok(Reply::ok(body))
+}
+
+pub fn by_email(store: &Store, call: &Call) -> Outcome {
+    let email = call.params.get("email").ok_or_else(|| {
+        ApiError::invalid_query("Query validation error: 'Missing required property: email'.")
+    })?;
+    let fields = FieldFilter::from_params(call.params)?;
+    let users: Vec<Value> = store
+        .users
+        .values()
+        .filter(|u| str_field(&u.profile, "email").is_some_and(|e| e.eq_ignore_ascii_case(email)))
+        .map(|u| fields.apply(render(u)))
+        .collect();
+    Ok(Reply::ok(Value::Array(users)))
+}
+
+pub fn password_change_ticket(store: &Store, call: &Call) -> Outcome {
+    let body = call.object()?;
+    let exists = if let Some(id) = str_field(body, "user_id") {
+        store.users.contains_key(id)
+    } else {
+        let email = str_field(body, "email").unwrap_or_default();
+        store
+            .users
+            .values()
+            .any(|u| str_field(&u.profile, "email").is_some_and(|e| e.eq_ignore_ascii_case(email)))
+    };
+    if !exists {
+        return Err(not_found());
+    }
+    let ticket = format!(
+        "{}/u/reset-password?ticket={}#",
+        store.domain,
+        random_string(32, ALNUM)
+    );
+    Ok(Reply::created(json!({"ticket": ticket})))
+}
+
+impl ApiError {
+    fn with_code(mut self, code: &'static str) -> Self {
+        self.error_code = Some(code);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paging::Params;
+
+    #[test]
+    fn metadata_merge_semantics_match_the_recording() {
+        let mut store = Store::fresh("http://h", "m2m", "s");
+        let params = Params::default();
+        let body = json!({"connection": "Username-Password-Authentication", "email": "a@b.c", "password": "pw-123456!", "app_metadata": {"role": "admin", "x": 1}});
+        let call = Call {
+            method: "POST",
+            segments: &[],
+            params: &params,
+            body: &body,
+            scopes: &[],
+        };
+        let created = create(&mut store, &call).unwrap().body.unwrap();
+        assert!(created.get("password").is_none());
+        assert_eq!(create(&mut store, &call).unwrap_err().status, 409);
+        let id = created["user_id"].as_str().unwrap().to_owned();
+        assert!(password_matches(
+            store.users[&id].password_hash.as_ref().unwrap(),
+            "pw-123456!"
+        ));
+
+        let patch = json!({"app_metadata": {"x": null, "y": 2}, "user_metadata": {"a": 1}});
+        let call = Call {
+            method: "PATCH",
+            segments: &[],
+            params: &params,
+            body: &patch,
+            scopes: &[],
+        };
+        let updated = update(&mut store, &call, &id).unwrap().body.unwrap();
+        assert_eq!(updated["app_metadata"], json!({"role": "admin", "y": 2}));
+        let patch = json!({"app_metadata": {}, "user_metadata": {}});
+        let call = Call {
+            method: "PATCH",
+            segments: &[],
+            params: &params,
+            body: &patch,
+            scopes: &[],
+        };
+        let cleared = update(&mut store, &call, &id).unwrap().body.unwrap();
+        assert!(cleared.get("app_metadata").is_none());
+        assert_eq!(cleared["user_metadata"], json!({}));
+
+        let params = Params::parse(Some("email=A@B.C"));
+        let call = Call {
+            method: "GET",
+            segments: &[],
+            params: &params,
+            body: &Value::Null,
+            scopes: &[],
+        };
+        assert_eq!(
+            by_email(&store, &call)
+                .unwrap()
+                .body
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        let params = Params::parse(Some("q=email:\"a@b.c\"&search_engine=v3"));
+        let call = Call {
+            method: "GET",
+            segments: &[],
+            params: &params,
+            body: &Value::Null,
+            scopes: &[],
+        };
+        assert_eq!(
+            list(&store, &call)
+                .unwrap()
+                .body
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+}

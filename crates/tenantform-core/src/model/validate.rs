@@ -1,0 +1,565 @@
+//! Semantic checks on a loaded tenant: references, duplicates, URLs, scopes. All run before any
+//! network call, and all problems are reported together.
+
+use std::collections::HashMap;
+
+use url::Url;
+
+use super::application::{AppType, KNOWN_GRANT_TYPES};
+use super::diagnostic::Diagnostic;
+use super::email::EmailProviderName;
+use super::grant::MANAGEMENT_API;
+use super::load::LoadedTenant;
+use auth0_wire::scopes::{MANAGEMENT_API_SCOPES, is_management_api_scope};
+
+/// Every semantic error in the tenant.
+pub fn check(loaded: &LoadedTenant) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    check_applications(loaded, &mut found);
+    check_grants(loaded, &mut found);
+    check_connections(loaded, &mut found);
+    check_email(loaded, &mut found);
+    check_actions(loaded, &mut found);
+    check_users(loaded, &mut found);
+    check_streamlit(loaded, &mut found);
+    check_tenant_settings(loaded, &mut found);
+    found
+}
+
+fn check_applications(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
+    let mut names: HashMap<&str, &str> = HashMap::new();
+    for (key, app) in &loaded.tenant.applications {
+        let at = |field: &str| format!("applications.{key}.{field}");
+        match &app.name {
+            None => found.push(loaded.error_at(
+                "missing-field",
+                &format!("applications.{key}"),
+                "missing field `name` (the display name that identifies it in Auth0)",
+            )),
+            Some(name) => {
+                if let Some(other) = names.insert(name, key) {
+                    found.push(loaded.error_at("duplicate-name", &at("name"), format!("display name `{name}` is also used by application `{other}`; names identify applications in Auth0")));
+                }
+            }
+        }
+        if app.app_type.is_none() {
+            found.push(loaded.error_at(
+                "missing-field",
+                &format!("applications.{key}"),
+                "missing field `app_type` (regular_web, non_interactive, spa or native)",
+            ));
+        }
+        for (field, urls) in [
+            ("callbacks", &app.callbacks),
+            ("allowed_logout_urls", &app.allowed_logout_urls),
+            ("web_origins", &app.web_origins),
+            ("allowed_origins", &app.allowed_origins),
+        ] {
+            // Native apps come back through their own URL scheme (`com.acme.app://callback`).
+            let custom_scheme = app.app_type == Some(AppType::Native)
+                && matches!(field, "callbacks" | "allowed_logout_urls");
+            for (index, url) in urls.iter().flatten().enumerate() {
+                let path = format!("applications.{key}.{field}[{index}]");
+                if custom_scheme && is_custom_scheme_url(url) {
+                    continue;
+                }
+                check_url(loaded, &path, url, found);
+            }
+        }
+        if let Some(uri) = app
+            .initiate_login_uri
+            .as_deref()
+            .filter(|uri| !uri.is_empty())
+        {
+            check_url(loaded, &at("initiate_login_uri"), uri, found);
+        }
+        for (index, grant_type) in app.grant_types.iter().flatten().enumerate() {
+            if !KNOWN_GRANT_TYPES.contains(&grant_type.as_str()) {
+                found.push(loaded.error_at(
+                    "invalid-grant-type",
+                    &format!("applications.{key}.grant_types[{index}]"),
+                    format!(
+                        "unknown grant type `{grant_type}`; expected one of {}",
+                        KNOWN_GRANT_TYPES.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn check_grants(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    for (index, grant) in loaded.tenant.grants.iter().enumerate() {
+        let at = format!("grants[{index}]");
+        if !loaded.tenant.applications.contains_key(&grant.application) {
+            found.push(loaded.error_at(
+                "dangling-reference",
+                &format!("{at}.application"),
+                format!(
+                    "application `{}` is not declared under `applications`",
+                    grant.application
+                ),
+            ));
+        }
+        if let Some(first) = seen.insert((&grant.application, &grant.audience), index) {
+            found.push(loaded.error_at("duplicate-name", &at, format!("grants[{first}] already grants `{}` access to `{}`; merge the scopes into one grant", grant.application, grant.audience)));
+        }
+        if grant.audience != MANAGEMENT_API && Url::parse(&grant.audience).is_err() {
+            found.push(loaded.error_at(
+                "invalid-url",
+                &format!("{at}.audience"),
+                format!(
+                    "audience `{}` is neither `{MANAGEMENT_API}` nor an API identifier URL",
+                    grant.audience
+                ),
+            ));
+        }
+        for (scope_index, scope) in grant.scopes.iter().enumerate() {
+            let path = format!("{at}.scopes[{scope_index}]");
+            if !is_scope_name(scope) {
+                found.push(loaded.error_at(
+                    "invalid-scope",
+                    &path,
+                    format!("`{scope}` is not a scope name (like `read:users`)"),
+                ));
+            } else if grant.audience == MANAGEMENT_API && !is_management_api_scope(scope) {
+                found.push(loaded.error_at(
+                    "invalid-scope",
+                    &path,
+                    format!(
+                        "`{scope}` is not a Management API scope{}",
+                        suggestion(scope)
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn is_scope_name(scope: &str) -> bool {
+    !scope.is_empty()
+        && scope
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-' | '.' | '/'))
+}
+
+/// A close Management API scope, to catch typos such as `read:user`.
+fn suggestion(scope: &str) -> String {
+    MANAGEMENT_API_SCOPES
+        .iter()
+        .find(|known| known.starts_with(scope) || scope.starts_with(*known))
+        .map(|known| format!(" (did you mean `{known}`?)"))
+        .unwrap_or_default()
+}
+
+fn check_connections(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
+    let mut names: HashMap<&str, &str> = HashMap::new();
+    for (key, connection) in &loaded.tenant.connections {
+        let name = connection.auth0_name(key);
+        let name_path = if connection.name.is_some() {
+            format!("connections.{key}.name")
+        } else {
+            format!("connections.{key}")
+        };
+        if !is_connection_name(name) {
+            found.push(loaded.error_at("invalid-name", &name_path, format!("connection name `{name}` may only hold letters, digits and single dashes, start and end with a letter or digit, at most 128 characters")));
+        }
+        if let Some(other) = names.insert(name, key) {
+            found.push(loaded.error_at(
+                "duplicate-name",
+                &name_path,
+                format!("connection name `{name}` is also used by `connections.{other}`"),
+            ));
+        }
+        if connection.renamed_from.as_deref() == Some(name) {
+            found.push(loaded.error_at(
+                "invalid-value",
+                &format!("connections.{key}.renamed_from"),
+                "`renamed_from` is the same as the name",
+            ));
+        }
+        for (index, app) in connection.enabled_applications.iter().flatten().enumerate() {
+            if !loaded.tenant.applications.contains_key(app) {
+                found.push(loaded.error_at(
+                    "dangling-reference",
+                    &format!("connections.{key}.enabled_applications[{index}]"),
+                    format!("application `{app}` is not declared under `applications`"),
+                ));
+            }
+        }
+    }
+    for (index, name) in loaded.tenant.removed.connections.iter().enumerate() {
+        if names.contains_key(name.as_str()) {
+            found.push(loaded.error_at(
+                "removed-and-declared",
+                &format!("removed.connections[{index}]"),
+                format!("connection `{name}` is both declared and listed as removed"),
+            ));
+        }
+    }
+}
+
+/// Auth0's rule for connection names.
+fn is_connection_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    !name.is_empty()
+        && name.len() <= 128
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && bytes[0].is_ascii_alphanumeric()
+        && bytes[bytes.len() - 1].is_ascii_alphanumeric()
+        && !name.contains("--")
+}
+
+fn check_email(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
+    if let Some(provider) = &loaded.tenant.email_provider {
+        let credentials = &provider.credentials;
+        let Some(name) = provider.name else {
+            found.push(loaded.error_at(
+                "missing-field",
+                "email_provider",
+                "missing field `name` (mailgun, smtp, sendgrid, ses, ...)",
+            ));
+            return;
+        };
+        for secret in name.required_secrets() {
+            if !credentials.secrets().iter().any(|(name, _)| name == secret) {
+                found.push(loaded.error_at(
+                    "missing-field",
+                    "email_provider.credentials",
+                    format!("{name} needs `credentials.{secret}` (a `${{VAR}}` reference)"),
+                ));
+            }
+        }
+        let needed: &[(&str, bool)] = match name {
+            EmailProviderName::Mailgun => &[("domain", credentials.domain.is_some())],
+            EmailProviderName::Smtp => &[
+                ("smtp_host", credentials.smtp_host.is_some()),
+                ("smtp_port", credentials.smtp_port.is_some()),
+                ("smtp_user", credentials.smtp_user.is_some()),
+            ],
+            EmailProviderName::Ses => &[
+                ("access_key_id", credentials.access_key_id.is_some()),
+                ("region", credentials.region.is_some()),
+            ],
+            _ => &[],
+        };
+        for (field, present) in needed {
+            if !present {
+                found.push(loaded.error_at(
+                    "missing-field",
+                    "email_provider.credentials",
+                    format!("{name} needs `credentials.{field}`"),
+                ));
+            }
+        }
+        if name == EmailProviderName::Mailgun
+            && let Some(region) = credentials.region.as_deref()
+            && region != "eu"
+        {
+            found.push(loaded.error_at(
+                "invalid-value",
+                "email_provider.credentials.region",
+                format!("Mailgun's region is `eu` or left out (the US region), not `{region}`"),
+            ));
+        }
+        if let Some(from) = &provider.default_from_address
+            && !looks_like_email(from)
+        {
+            found.push(loaded.error_at(
+                "invalid-email",
+                "email_provider.default_from_address",
+                format!("`{from}` is not an email address"),
+            ));
+        }
+    }
+    for (name, template) in &loaded.tenant.email_templates {
+        if let Some(from) = template
+            .from
+            .as_deref()
+            .filter(|from| !from.is_empty() && !from.contains("{{"))
+            && !looks_like_email(from)
+        {
+            found.push(loaded.error_at(
+                "invalid-email",
+                &format!("email_templates.{name}.from"),
+                format!("`{from}` is not an email address"),
+            ));
+        }
+        if let Some(url) = template
+            .result_url
+            .as_deref()
+            .filter(|url| !url.contains("{{"))
+        {
+            check_url(
+                loaded,
+                &format!("email_templates.{name}.result_url"),
+                url,
+                found,
+            );
+        }
+    }
+}
+
+fn check_actions(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
+    let tenant = &loaded.tenant;
+    let mut names: HashMap<&str, &str> = HashMap::new();
+    for (key, action) in &tenant.actions {
+        if let Some(other) = names.insert(action.auth0_name(key), key) {
+            found.push(loaded.error_at(
+                "duplicate-name",
+                &format!("actions.{key}"),
+                format!(
+                    "action name `{}` is also used by `actions.{other}`",
+                    action.auth0_name(key)
+                ),
+            ));
+        }
+        if action.code.is_none() {
+            found.push(loaded.error_at(
+                "missing-field",
+                &format!("actions.{key}"),
+                "missing field `code` (the path of the Action's JavaScript file)",
+            ));
+        }
+        if !action.runtime().starts_with("node") {
+            found.push(loaded.error_at(
+                "invalid-value",
+                &format!("actions.{key}.runtime"),
+                format!("unknown runtime `{}` (use node22)", action.runtime()),
+            ));
+        }
+    }
+    for (trigger, bound) in &tenant.bindings {
+        let mut seen = HashMap::new();
+        for (index, key) in bound.iter().enumerate() {
+            let path = format!("bindings.{trigger}[{index}]");
+            match tenant.actions.get(key) {
+                None => found.push(loaded.error_at(
+                    "dangling-reference",
+                    &path,
+                    format!("action `{key}` is not declared under `actions`"),
+                )),
+                Some(action) if action.trigger() != *trigger => found.push(loaded.error_at(
+                    "wrong-trigger",
+                    &path,
+                    format!(
+                        "action `{key}` is written for `{}`, not `{trigger}`",
+                        action.trigger()
+                    ),
+                )),
+                Some(_) => {}
+            }
+            if let Some(first) = seen.insert(key, index) {
+                found.push(loaded.error_at(
+                    "duplicate-name",
+                    &path,
+                    format!("action `{key}` is already bound at position {first}"),
+                ));
+            }
+        }
+    }
+}
+
+fn check_users(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
+    let mut emails: HashMap<String, usize> = HashMap::new();
+    for (index, user) in loaded.tenant.users.iter().enumerate() {
+        let at = format!("users[{index}]");
+        if !looks_like_email(&user.email) {
+            found.push(loaded.error_at(
+                "invalid-email",
+                &format!("{at}.email"),
+                format!("`{}` is not an email address", user.email),
+            ));
+        }
+        if let Some(first) = emails.insert(user.email.to_lowercase(), index) {
+            found.push(loaded.error_at(
+                "duplicate-name",
+                &format!("{at}.email"),
+                format!("`{}` is already declared at users[{first}]", user.email),
+            ));
+        }
+        if !loaded.tenant.connections.contains_key(&user.connection) {
+            found.push(loaded.error_at(
+                "dangling-reference",
+                &format!("{at}.connection"),
+                format!(
+                    "connection `{}` is not declared under `connections`",
+                    user.connection
+                ),
+            ));
+        }
+    }
+}
+
+fn check_streamlit(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
+    let Some(app) = &loaded.tenant.streamlit else {
+        return;
+    };
+    let tenant = &loaded.tenant;
+    if app.application.is_none() {
+        found.push(loaded.error_at(
+            "missing-field",
+            "streamlit",
+            "missing field `application` (the application st.login uses)",
+        ));
+    }
+    for (field, key) in [
+        ("application", app.application.as_ref()),
+        ("admin_application", app.admin_application.as_ref()),
+    ] {
+        if let Some(key) = key
+            && !tenant.applications.contains_key(key)
+        {
+            found.push(loaded.error_at(
+                "dangling-reference",
+                &format!("streamlit.{field}"),
+                format!("application `{key}` is not declared under `applications`"),
+            ));
+        }
+    }
+    if let Some(connection) = &app.connection
+        && !tenant.connections.contains_key(connection)
+    {
+        found.push(loaded.error_at(
+            "dangling-reference",
+            "streamlit.connection",
+            format!("connection `{connection}` is not declared under `connections`"),
+        ));
+    }
+    if app.provider().contains('_') || app.provider().is_empty() {
+        found.push(loaded.error_at(
+            "invalid-name",
+            "streamlit.provider",
+            format!(
+                "Streamlit provider names may not contain `_` (got `{}`)",
+                app.provider()
+            ),
+        ));
+    }
+    for (name, environment) in &app.environments {
+        match &environment.url {
+            Some(url) => check_url(
+                loaded,
+                &format!("streamlit.environments.{name}.url"),
+                url,
+                found,
+            ),
+            None => found.push(loaded.error_at(
+                "missing-field",
+                &format!("streamlit.environments.{name}"),
+                "missing field `url` (the app's base URL)",
+            )),
+        }
+        if let Some(uri) = &environment.redirect_uri {
+            check_url(
+                loaded,
+                &format!("streamlit.environments.{name}.redirect_uri"),
+                uri,
+                found,
+            );
+        }
+    }
+}
+
+fn check_tenant_settings(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
+    let Some(settings) = &loaded.tenant.tenant else {
+        return;
+    };
+    for (field, value) in [
+        ("support_url", &settings.support_url),
+        ("default_redirection_uri", &settings.default_redirection_uri),
+    ] {
+        if let Some(url) = value.as_deref().filter(|url| !url.is_empty()) {
+            check_url(loaded, &format!("tenant.{field}"), url, found);
+        }
+    }
+    if let Some(email) = &settings.support_email
+        && !looks_like_email(email)
+    {
+        found.push(loaded.error_at(
+            "invalid-email",
+            "tenant.support_email",
+            format!("`{email}` is not an email address"),
+        ));
+    }
+}
+
+/// An absolute http(s) URL. Auth0 allows a `*` wildcard in the host (the posture check warns).
+fn check_url(loaded: &LoadedTenant, path: &str, text: &str, found: &mut Vec<Diagnostic>) {
+    let candidate = text.replace("*.", "wildcard.");
+    match Url::parse(&candidate) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {}
+        Ok(url) => found.push(loaded.error_at(
+            "invalid-url",
+            path,
+            format!("`{text}` must be an http(s) URL, not `{}:`", url.scheme()),
+        )),
+        Err(error) => found.push(loaded.error_at(
+            "invalid-url",
+            path,
+            format!("`{text}` is not a valid URL ({error})"),
+        )),
+    }
+}
+
+/// `scheme://rest` with a scheme other than http(s), as mobile apps register.
+fn is_custom_scheme_url(text: &str) -> bool {
+    Url::parse(text).is_ok_and(|url| !matches!(url.scheme(), "http" | "https"))
+}
+
+fn looks_like_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !text.contains(char::is_whitespace)
+}
+
+/// Loads `path` and runs every check: the tenant (when it could be built) and all diagnostics,
+/// errors and posture warnings together. Posture findings are errors when `strict`.
+pub fn load_and_check(
+    path: &std::path::Path,
+    strict: bool,
+    options: super::load::LoadOptions,
+) -> (Option<LoadedTenant>, Vec<Diagnostic>) {
+    let (loaded, mut diagnostics) = super::load::load_tenant(path, options);
+    if let Some(loaded) = &loaded {
+        diagnostics.extend(check(loaded));
+        diagnostics.extend(super::posture::check(loaded, strict));
+    }
+    diagnostics
+        .sort_by(|a, b| (a.severity, &a.file, a.position).cmp(&(b.severity, &b.file, b.position)));
+    (loaded, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_names_follow_auth0_rules() {
+        assert!(is_connection_name("reporting-dashboard-users"));
+        assert!(is_connection_name("Username-Password-Authentication"));
+        assert!(!is_connection_name("-users"));
+        assert!(!is_connection_name("my_users"));
+        assert!(!is_connection_name("a--b"));
+    }
+
+    #[test]
+    fn native_apps_may_use_their_own_url_scheme() {
+        assert!(is_custom_scheme_url("com.acme.field://callback"));
+        assert!(!is_custom_scheme_url("https://acme.example/callback"));
+        assert!(!is_custom_scheme_url("not a url"));
+    }
+
+    #[test]
+    fn suggests_close_scopes() {
+        assert_eq!(suggestion("read:user"), " (did you mean `read:users`?)");
+    }
+}
