@@ -12,7 +12,7 @@ exports.onExecutePostLogin = async (event, api) => {
   // Invited users carry `invited: true` (set by the admin page) or have roles assigned.
   const wasInvited = event.user.app_metadata?.invited === true || roles.length > 0;
   if (event.stats.logins_count === 1 && !wasInvited) {
-    api.access.deny("not_invited", "Access denied: Please contact an administrator for an invitation.");
+    api.access.deny("Access denied: Please contact an administrator for an invitation.");
   }
 
   if (event.connection.strategy === "auth0" && !event.user.email_verified) {
