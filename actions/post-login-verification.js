@@ -10,8 +10,11 @@ exports.onExecutePostLogin = async (event, api) => {
   api.idToken.setCustomClaim("email_verified", event.user.email_verified);
 
   // Invited users carry `invited: true` (set by the admin page) or have roles assigned.
+  // Deny every uninvited login, not only the first: Auth0 counts a login in
+  // `event.stats.logins_count` before the Actions run, denied ones included, so the runbook's
+  // `logins_count === 1` check lets an uninvited user in on their second try.
   const wasInvited = event.user.app_metadata?.invited === true || roles.length > 0;
-  if (event.stats.logins_count === 1 && !wasInvited) {
+  if (!wasInvited) {
     api.access.deny("Access denied: Please contact an administrator for an invitation.");
   }
 

@@ -104,11 +104,11 @@ test('example case 2: uninvited first login is denied with the human-readable re
   assert.deepEqual(logMessages(res, 'warn'), []);
 });
 
-test('example case 3: uninvited second login is allowed', async () => {
+test('example case 3: an uninvited retry (logins_count 2) is denied too', async () => {
   const file = cases.loadTestFile(EXAMPLE_TESTS);
   const res = await run(cases.buildRequest(file, file.cases[2]));
-  assert.equal(res.outcome, 'allow');
-  assert.deepEqual(res.id_token_claims['http://localhost:8501/claims/roles'], []);
+  assert.equal(res.outcome, 'deny');
+  assert.equal(res.deny.reason, 'Access denied: Please contact an administrator for an invitation.');
 });
 
 test('example case 4: unverified email is allowed and logged', async () => {

@@ -5,10 +5,13 @@
 mod auth;
 mod errors;
 mod faults;
+pub mod login_actions;
+mod messages;
 mod oidc;
 mod oidc_keys;
 mod options;
 mod paging;
+mod password_ticket;
 mod rate_limit;
 mod request_log;
 mod routes;
@@ -21,6 +24,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use anyhow::Context as _;
 use hyper_util::rt::TokioIo;
@@ -29,6 +33,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower::ServiceExt as _;
 
+pub use login_actions::RuntimeOptions;
+pub use messages::{Message, MessageSink};
 pub use options::{EmulatorOptions, RateLimit};
 pub use request_log::RequestLogEntry;
 
@@ -96,6 +102,22 @@ impl Emulator {
             }
             None => Store::fresh(&domain, &client_id, &client_secret),
         };
+        let mut store = store;
+        store.clock.action_build_ms =
+            i64::try_from(options.action_build_time.as_millis()).unwrap_or(i64::MAX);
+        let messages = messages::Messages::new(options.messages.clone());
+        let actions = match login_actions::ActionsRuntime::new(options.actions.clone()) {
+            Ok(runtime) => Some(runtime),
+            Err(error) => {
+                messages.emulator(
+                    "warn",
+                    format!(
+                        "post-login Actions will not run: cannot write the runtime script: {error}"
+                    ),
+                );
+                None
+            }
+        };
 
         let shared = Arc::new(Shared {
             domain: domain.clone(),
@@ -111,6 +133,8 @@ impl Emulator {
             request_index: AtomicU64::new(0),
             slow_response: options.slow_response,
             oidc: oidc::OidcState::default(),
+            actions,
+            messages,
         });
         let router = axum::Router::new()
             .fallback(server::handle)
@@ -145,6 +169,32 @@ impl Emulator {
     /// Every request so far (the same entries as `--request-log`).
     pub fn request_log(&self) -> Vec<RequestLogEntry> {
         self.shared.log.entries()
+    }
+
+    /// What the emulator said so far: Actions' console output and errors, warnings.
+    pub fn messages(&self) -> Vec<Message> {
+        self.shared.messages.all()
+    }
+
+    /// `node --version` of the Node that runs post-login Actions, or why there is none.
+    pub async fn actions_node(&self) -> Result<String, login_actions::RuntimeError> {
+        match &self.shared.actions {
+            Some(runtime) => runtime.node_version().await,
+            None => Err(login_actions::RuntimeError::Failed(
+                "the Actions runtime could not be set up".into(),
+            )),
+        }
+    }
+
+    /// Moves the tenant's clock on (Action builds finish with time): tests advance it
+    /// instead of sleeping.
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared
+            .store
+            .lock()
+            .expect("store lock")
+            .clock
+            .offset_ms += i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
     }
 
     /// Tests seed a tenant first, then turn faults on.

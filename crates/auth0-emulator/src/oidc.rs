@@ -16,6 +16,11 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
+use super::login_actions::{
+    ActionCache, ActionSource, LoginContext, Outcome, RESTRICTED_CLAIMS, RuntimeError,
+    bound_post_login_actions, persist_metadata, post_login_event,
+};
+use super::messages::Message;
 use super::oidc_keys::OidcKey;
 use super::paging::Params;
 use super::routes::{self, Call, str_field};
@@ -87,14 +92,40 @@ struct PendingCode {
     request: AuthorizeRequest,
     user_id: String,
     expires_at: i64,
+    /// Custom claims the post-login Actions set.
+    claims: CustomClaims,
 }
 
-/// Codes issued and the signing key (generated on first use: a fresh tenant that never serves
+#[derive(Debug, Clone, Default)]
+struct CustomClaims {
+    id_token: Obj,
+    access_token: Obj,
+}
+
+/// A login whose user authenticated and whose post-login Actions still have to run.
+pub struct PendingLogin {
+    request: AuthorizeRequest,
+    user_id: String,
+    actions: Vec<ActionSource>,
+    event: Value,
+}
+
+/// What an OIDC request needs next.
+pub enum OidcReply {
+    Done(Response),
+    /// Run the Actions ([`complete_login`]), then answer.
+    RunActions(Box<PendingLogin>),
+}
+
+/// Codes issued, the custom claims of issued access tokens (for `/userinfo`), the Actions'
+/// `api.cache`, and the signing key (generated on first use: a fresh tenant that never serves
 /// a login does not pay for RSA key generation).
 #[derive(Default)]
 pub struct OidcState {
     key: OnceLock<OidcKey>,
     codes: Mutex<HashMap<String, PendingCode>>,
+    userinfo_claims: Mutex<HashMap<String, (i64, Obj)>>,
+    action_cache: Mutex<ActionCache>,
 }
 
 fn key(shared: &Shared) -> &OidcKey {
@@ -126,14 +157,24 @@ pub fn handle(
     query: Option<&str>,
     headers: &HeaderMap,
     body: &[u8],
-) -> Option<Response> {
+) -> Option<OidcReply> {
     let query_fields = form_fields(query.unwrap_or_default().as_bytes());
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if method == Method::POST && matches!(path, "/authorize" | "/u/login" | "/u/signup") {
+        return Some(login(
+            shared,
+            &form_fields(body),
+            path == "/u/signup",
+            user_agent,
+        ));
+    }
     let response = match (method.as_str(), path) {
         ("GET", "/.well-known/openid-configuration") => discovery(&shared.domain),
         ("GET", "/.well-known/jwks.json") => json(200, &json!({"keys": [key(shared).jwk()]})),
         ("GET", "/authorize") => authorize_form(shared, &query_fields),
-        ("POST", "/authorize" | "/u/login") => login(shared, &form_fields(body), false),
-        ("POST", "/u/signup") => login(shared, &form_fields(body), true),
         ("GET" | "POST", "/userinfo") => userinfo(shared, headers),
         ("GET", "/oidc/logout") => logout(
             shared,
@@ -142,9 +183,11 @@ pub fn handle(
             "post_logout_redirect_uri",
         ),
         ("GET", "/v2/logout") => logout(shared, &query_fields, "returnTo", "returnTo"),
+        ("GET", "/u/reset-password") => super::password_ticket::form(shared, &query_fields),
+        ("POST", "/u/reset-password") => super::password_ticket::submit(shared, &form_fields(body)),
         _ => return None,
     };
-    Some(response)
+    Some(OidcReply::Done(response))
 }
 
 fn form_fields(bytes: &[u8]) -> HashMap<String, String> {
@@ -251,21 +294,41 @@ fn authorize_form(shared: &Shared, fields: &HashMap<String, String>) -> Response
     login_page(&request, signup_allowed(&connections), None)
 }
 
-fn login(shared: &Shared, fields: &HashMap<String, String>, signing_up: bool) -> Response {
+fn login(
+    shared: &Shared,
+    fields: &HashMap<String, String>,
+    signing_up: bool,
+    user_agent: &str,
+) -> OidcReply {
+    match authenticate(shared, fields, signing_up, user_agent) {
+        Ok(pending) if pending.actions.is_empty() => {
+            OidcReply::Done(issue_code(shared, pending, CustomClaims::default()))
+        }
+        Ok(pending) => OidcReply::RunActions(Box::new(pending)),
+        Err(page) => OidcReply::Done(*page),
+    }
+}
+
+/// Checks the form's credentials (signing the user up first when asked and allowed), counts
+/// the login, and gathers the post-login Actions it runs.
+fn authenticate(
+    shared: &Shared,
+    fields: &HashMap<String, String>,
+    signing_up: bool,
+    user_agent: &str,
+) -> Result<PendingLogin, Box<Response>> {
     let request = AuthorizeRequest::from_fields(fields);
     let email = fields.get("email").or_else(|| fields.get("username"));
     let email = email.map(|e| e.trim().to_owned()).unwrap_or_default();
     let password = fields.get("password").cloned().unwrap_or_default();
     let mut store = shared.store.lock().expect("store lock");
-    if let Err(page) = check_client(&store, &request) {
-        return *page;
-    }
+    check_client(&store, &request)?;
     if request.response_type != "code" {
-        return error_page(
+        return Err(Box::new(error_page(
             400,
             "unsupported_response_type",
             "Unsupported response type",
-        );
+        )));
     }
     let connections = database_connections(&store, &request.client_id);
     let allow_signup = signup_allowed(&connections);
@@ -275,7 +338,11 @@ fn login(shared: &Shared, fields: &HashMap<String, String>, signing_up: bool) ->
         .collect();
     if signing_up {
         if !allow_signup {
-            return login_page(&request, false, Some((403, "Sign ups are not allowed.")));
+            return Err(Box::new(login_page(
+                &request,
+                false,
+                Some((403, "Sign ups are not allowed.")),
+            )));
         }
         let body = json!({"connection": connection_names[0], "email": email, "password": password});
         let call = Call {
@@ -286,7 +353,11 @@ fn login(shared: &Shared, fields: &HashMap<String, String>, signing_up: bool) ->
             scopes: &[],
         };
         if let Err(error) = routes::dispatch(&mut store, &call) {
-            return login_page(&request, true, Some((400, &error.message)));
+            return Err(Box::new(login_page(
+                &request,
+                true,
+                Some((400, &error.message)),
+            )));
         }
     }
     let user = store.users.iter().find(|(_, user)| {
@@ -305,12 +376,184 @@ fn login(shared: &Shared, fields: &HashMap<String, String>, signing_up: bool) ->
             && user.profile.get("blocked") != Some(&Value::Bool(true))
     });
     let Some((user_id, _)) = user else {
-        return login_page(
+        return Err(Box::new(login_page(
             &request,
             allow_signup,
             Some((401, "Wrong email or password.")),
-        );
+        )));
     };
+    let user_id = user_id.clone();
+    let stamp = crate::store::now();
+    let tenant = store.tenant_name.clone();
+    let client = store
+        .clients
+        .get(&request.client_id)
+        .cloned()
+        .unwrap_or_default();
+    let actions = bound_post_login_actions(&store);
+    let user = store
+        .users
+        .get_mut(&user_id)
+        .expect("the user was just found");
+    // Auth0 counts the login before the Actions run, and counts it when they deny it.
+    let logins_count = user
+        .profile
+        .get("logins_count")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+        + 1;
+    user.profile
+        .insert("logins_count".into(), json!(logins_count));
+    user.profile.insert("last_login".into(), json!(stamp));
+    user.profile.insert("last_ip".into(), json!("127.0.0.1"));
+    let profile = user.profile.clone();
+    let connection_name = profile
+        .get("identities")
+        .and_then(|i| i.pointer("/0/connection"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let connection = store
+        .connection_by_name(connection_name)
+        .cloned()
+        .unwrap_or_default();
+    let query: Obj = CARRIED
+        .iter()
+        .filter_map(|name| request.field(name).map(|v| ((*name).to_owned(), json!(v))))
+        .collect();
+    let hostname = shared
+        .domain
+        .split_once("://")
+        .map_or(shared.domain.as_str(), |(_, host)| host);
+    let event = post_login_event(&LoginContext {
+        tenant: &tenant,
+        hostname,
+        user: &profile,
+        logins_count,
+        client: &client,
+        connection: &connection,
+        query: &query,
+        ip: "127.0.0.1",
+        user_agent,
+        transaction_id: &random_string(24, ALNUM),
+        now: &stamp,
+    });
+    Ok(PendingLogin {
+        request,
+        user_id,
+        actions,
+        event,
+    })
+}
+
+/// Runs the login's Actions and answers as Auth0 does: a code carrying their claims, or the
+/// callback with `error=access_denied` when one denied the login or failed.
+pub async fn complete_login(shared: &Shared, pending: PendingLogin) -> Response {
+    let Some(runtime) = &shared.actions else {
+        return issue_code(shared, pending, CustomClaims::default());
+    };
+    let cache = shared.oidc.action_cache.lock().expect("cache lock").clone();
+    let now_ms = shared.store.lock().expect("store lock").now_ms();
+    let result = runtime
+        .run(&pending.actions, &pending.event, &cache, now_ms)
+        .await;
+    let result = match result {
+        Ok(result) => result,
+        Err(RuntimeError::NodeMissing { node, .. }) => {
+            shared.messages.once(
+                "node-missing",
+                "warn",
+                format!(
+                    "post-login Actions were SKIPPED: `{node}` is not installed, so every login is let in without running them (install Node.js 20+ to test invite-only logins)"
+                ),
+            );
+            return issue_code(shared, pending, CustomClaims::default());
+        }
+        Err(error) => {
+            shared.messages.emulator("error", error.to_string());
+            return deny(&pending.request, "The post-login Actions failed to run.");
+        }
+    };
+    for line in &result.logs {
+        shared.messages.push(Message {
+            source: line.action.clone(),
+            level: line.level.clone(),
+            text: line.message.clone(),
+        });
+    }
+    shared
+        .oidc
+        .action_cache
+        .lock()
+        .expect("cache lock")
+        .clone_from(&result.cache);
+    if let Some(user) = shared
+        .store
+        .lock()
+        .expect("store lock")
+        .users
+        .get_mut(&pending.user_id)
+    {
+        persist_metadata(&mut user.profile, &result);
+    }
+    match result.outcome {
+        Outcome::Allow => {
+            let claims = CustomClaims {
+                id_token: allowed_claims(shared, result.id_token_claims),
+                access_token: allowed_claims(shared, result.access_token_claims),
+            };
+            issue_code(shared, pending, claims)
+        }
+        Outcome::Deny => {
+            let reason = result.deny.map(|d| d.reason).unwrap_or_default();
+            deny(&pending.request, &reason)
+        }
+        Outcome::Error => {
+            let (action, message) = result
+                .error
+                .map(|e| (e.action, e.message))
+                .unwrap_or_default();
+            shared.messages.push(Message {
+                source: action,
+                level: "error".into(),
+                text: message.clone(),
+            });
+            deny(&pending.request, &message)
+        }
+    }
+}
+
+/// Drops the claims Auth0 does not let an Action set, saying so.
+fn allowed_claims(shared: &Shared, claims: Obj) -> Obj {
+    claims
+        .into_iter()
+        .filter(|(name, _)| {
+            let restricted = RESTRICTED_CLAIMS.contains(&name.as_str());
+            if restricted {
+                shared.messages.emulator(
+                    "warn",
+                    format!("the custom claim `{name}` is restricted by Auth0 and was not set"),
+                );
+            }
+            !restricted
+        })
+        .collect()
+}
+
+fn deny(request: &AuthorizeRequest, description: &str) -> Response {
+    redirect_with(
+        &request.redirect_uri,
+        &[
+            ("error", "access_denied"),
+            ("error_description", description),
+        ],
+        request.state.as_deref(),
+    )
+}
+
+fn issue_code(shared: &Shared, pending: PendingLogin, claims: CustomClaims) -> Response {
+    let PendingLogin {
+        request, user_id, ..
+    } = pending;
     let code = random_string(32, ALNUM);
     {
         let mut codes = shared.oidc.codes.lock().expect("codes lock");
@@ -323,8 +566,9 @@ fn login(shared: &Shared, fields: &HashMap<String, String>, signing_up: bool) ->
             code.clone(),
             PendingCode {
                 request: request.clone(),
-                user_id: user_id.clone(),
+                user_id,
                 expires_at: now + CODE_LIFETIME_SECONDS,
+                claims,
             },
         );
     }
@@ -450,12 +694,14 @@ fn issue_tokens(shared: &Shared, client: &Obj, pending: &PendingCode, profile: &
     let claims = profile_claims(profile, &scopes);
     if let (Value::Object(target), Value::Object(extra)) = (&mut id_claims, claims) {
         target.extend(extra);
+        target.extend(pending.claims.id_token.clone());
         if let Some(nonce) = &pending.request.nonce {
             target.insert("nonce".into(), json!(nonce));
         }
     }
     let key = key(shared);
-    let access_claims = json!({
+    let jti = random_string(24, ALNUM);
+    let mut access_claims = json!({
         "iss": issuer,
         "sub": pending.user_id,
         "aud": [format!("{}/userinfo", shared.domain)],
@@ -463,7 +709,25 @@ fn issue_tokens(shared: &Shared, client: &Obj, pending: &PendingCode, profile: &
         "exp": now + ACCESS_TOKEN_LIFETIME_SECONDS,
         "scope": pending.request.scope,
         "azp": pending.request.client_id,
+        "jti": jti,
     });
+    if let Value::Object(target) = &mut access_claims {
+        target.extend(pending.claims.access_token.clone());
+    }
+    if !pending.claims.id_token.is_empty() {
+        // `/userinfo` answers the ID token's custom claims too.
+        let mut kept = shared.oidc.userinfo_claims.lock().expect("claims lock");
+        kept.retain(|_, (expires, _)| *expires > now);
+        if kept.len() < MAX_PENDING_CODES {
+            kept.insert(
+                jti,
+                (
+                    now + ACCESS_TOKEN_LIFETIME_SECONDS,
+                    pending.claims.id_token.clone(),
+                ),
+            );
+        }
+    }
     let mut response = json!({
         "access_token": key.sign(&access_claims),
         "id_token": key.sign(&id_claims),
@@ -547,6 +811,11 @@ fn userinfo(shared: &Shared, headers: &HeaderMap) -> Response {
         (&mut body, profile_claims(&profile, &scopes))
     {
         target.extend(extra);
+        let custom = claims.get("jti").and_then(Value::as_str).and_then(|jti| {
+            let kept = shared.oidc.userinfo_claims.lock().expect("claims lock");
+            kept.get(jti).map(|(_, claims)| claims.clone())
+        });
+        target.extend(custom.unwrap_or_default());
     }
     json(200, &body)
 }
@@ -596,6 +865,11 @@ fn logout(
         );
     }
     redirect_with(target, &[], fields.get("state").map(String::as_str))
+}
+
+/// A plain 302 to `target`.
+pub(crate) fn redirect_to(target: &str) -> Response {
+    redirect_with(target, &[], None)
 }
 
 fn redirect_with(target: &str, params: &[(&str, &str)], state: Option<&str>) -> Response {
@@ -661,7 +935,7 @@ fn login_page(
     )
 }
 
-fn error_page(status: u16, error: &str, description: &str) -> Response {
+pub(crate) fn error_page(status: u16, error: &str, description: &str) -> Response {
     let page = format!(
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error</title></head><body><h1>Oops!, something went wrong</h1><p>{}</p><p>{}</p></body></html>"#,
         escape(error),
@@ -670,7 +944,7 @@ fn error_page(status: u16, error: &str, description: &str) -> Response {
     text(status, "text/html; charset=utf-8", &page)
 }
 
-fn escape(value: &str) -> String {
+pub(crate) fn escape(value: &str) -> String {
     value
         .replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -679,7 +953,7 @@ fn escape(value: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn text(status: u16, content_type: &'static str, body: &str) -> Response {
+pub(crate) fn text(status: u16, content_type: &'static str, body: &str) -> Response {
     let mut response = Response::new(Body::from(body.to_owned()));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
     response

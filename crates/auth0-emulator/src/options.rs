@@ -6,6 +6,10 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+use crate::login_actions::RuntimeOptions;
+use crate::messages::MessageSink;
+use crate::store::DEFAULT_ACTION_BUILD_MS;
+
 /// A token-bucket preset. Numbers are Auth0's published Management API limits
 /// (free: burst 2 at 2/s; enterprise: burst 50 at 16/s). Essentials is not published as
 /// precisely; we use burst 10 at 5/s, between the two.
@@ -107,6 +111,13 @@ pub struct EmulatorOptions {
     /// How long the "slow response" fault waits before answering (longer than a client's
     /// timeout in real use; tests shorten it).
     pub slow_response: Duration,
+    /// How long an Action build takes (Auth0's take a few hundred milliseconds; zero is
+    /// instant).
+    pub action_build_time: Duration,
+    /// How post-login Actions run at login.
+    pub actions: RuntimeOptions,
+    /// Receives Actions' console output and the emulator's warnings as they happen.
+    pub messages: Option<MessageSink>,
 }
 
 impl Default for EmulatorOptions {
@@ -120,6 +131,9 @@ impl Default for EmulatorOptions {
             client_id: None,
             client_secret: None,
             slow_response: Duration::from_secs(35),
+            action_build_time: Duration::from_millis(DEFAULT_ACTION_BUILD_MS.unsigned_abs()),
+            actions: RuntimeOptions::default(),
+            messages: None,
         }
     }
 }

@@ -33,6 +33,9 @@ pub struct Shared {
     pub request_index: AtomicU64,
     pub slow_response: Duration,
     pub oidc: super::oidc::OidcState,
+    /// Runs post-login Actions; `None` when the runtime could not be set up.
+    pub actions: Option<super::login_actions::ActionsRuntime>,
+    pub messages: super::messages::Messages,
 }
 
 /// Marks a response that must not be sent: the connection is closed instead.
@@ -169,7 +172,7 @@ pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Resp
         )
     } else if path == "/oauth/token" && method == Method::POST {
         Decided::now(token_endpoint(&shared, &parts.headers, decoded))
-    } else if let Some(response) = super::oidc::handle(
+    } else if let Some(reply) = super::oidc::handle(
         &shared,
         &method,
         &path,
@@ -177,7 +180,12 @@ pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Resp
         &parts.headers,
         &bytes,
     ) {
-        Decided::now(response)
+        Decided::now(match reply {
+            super::oidc::OidcReply::Done(response) => response,
+            super::oidc::OidcReply::RunActions(login) => {
+                super::oidc::complete_login(&shared, *login).await
+            }
+        })
     } else {
         Decided::now(json_response(
             404,

@@ -1,8 +1,6 @@
 //! The tenant's whole state, pure: no IO, no clock beyond timestamps, no HTTP. Routes turn
 //! requests into calls on it; the state file serializes it.
 
-use std::collections::VecDeque;
-
 use indexmap::IndexMap;
 use rand::Rng as _;
 use serde::{Deserialize, Serialize};
@@ -16,36 +14,48 @@ pub use auth0_wire::scopes::MANAGEMENT_API_SCOPES_JSON;
 
 pub const DEFAULT_CONNECTION: &str = "Username-Password-Authentication";
 
-/// An Action with what Auth0 keeps but never returns (secret values) and the build steps
-/// its status still has to go through, one per read.
+/// An Action with what Auth0 keeps but never returns (secret values) and its build in progress.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoredAction {
     pub body: Obj,
     pub secret_values: IndexMap<String, String>,
-    pub pending_statuses: VecDeque<String>,
+    #[serde(default)]
+    pub build: Option<Build>,
     pub versions: Vec<Obj>,
 }
 
-impl StoredAction {
-    /// Reads advance the build one step: `pending -> building -> building -> built` (or
-    /// `building -> retrying -> failed` for an unresolvable dependency).
-    /// Once built, the dependencies are what was installed: Auth0 drops the `registry_url`
-    /// it echoed while the build was pending (recorded in TestActionManager_Bindings).
-    pub fn advance_status(&mut self) {
-        if let Some(next) = self.pending_statuses.pop_front() {
-            if next == "built"
-                && let Some(Value::Array(dependencies)) = self.body.get_mut("dependencies")
-            {
-                for dependency in dependencies.iter_mut().filter_map(Value::as_object_mut) {
-                    dependency.shift_remove("registry_url");
-                }
-            }
-            self.body.insert("status".into(), Value::String(next));
+/// A build Auth0 runs in the background after a write: its status follows the clock, not the
+/// reads, so a client that only retries the deploy (as the Deploy CLI does) sees it finish.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Build {
+    /// Milliseconds since the Unix epoch on the tenant's clock ([`Store::now_ms`]).
+    pub started_ms: i64,
+    /// An unresolvable dependency: the build ends `failed` instead of `built`.
+    pub fails: bool,
+}
+
+impl Build {
+    /// The status after `elapsed_ms` of a build that takes `build_ms`: `pending` for its first
+    /// quarter, then `building` (`retrying` in the last quarter of a failing build), then
+    /// `built` or `failed`. Recorded: `pending` in the create response, `building` on reads
+    /// ~0.1 s and ~0.25 s later, `built` ~0.4 s after create (TestActionManager_Bindings).
+    pub fn status(self, elapsed_ms: i64, build_ms: i64) -> &'static str {
+        if elapsed_ms >= build_ms {
+            if self.fails { "failed" } else { "built" }
+        } else if elapsed_ms * 4 < build_ms {
+            "pending"
+        } else if self.fails && elapsed_ms * 4 >= build_ms * 3 {
+            "retrying"
+        } else {
+            "building"
         }
     }
+}
 
-    /// A change to code, dependencies, runtime or secrets starts a new build.
-    pub fn start_build(&mut self) {
+impl StoredAction {
+    /// A change to code, dependencies, runtime or secrets starts a new build at `now_ms`; the
+    /// write's own response says `pending`.
+    pub fn start_build(&mut self, now_ms: i64) {
         let fails = self
             .body
             .get("dependencies")
@@ -59,12 +69,31 @@ impl StoredAction {
                 })
             });
         self.body.insert("status".into(), json!("pending"));
-        self.pending_statuses = if fails {
-            ["building", "retrying", "failed"].map(String::from).into()
-        } else {
-            // Recorded tenants answered `building` to at least two reads before `built`.
-            ["building", "building", "built"].map(String::from).into()
+        self.build = Some(Build {
+            started_ms: now_ms,
+            fails,
+        });
+    }
+
+    /// Brings `status` up to date with the clock. Once built, the dependencies are what was
+    /// installed: Auth0 drops the `registry_url` it echoed while the build was pending
+    /// (recorded in TestActionManager_Bindings).
+    pub fn settle(&mut self, now_ms: i64, build_ms: i64) {
+        let Some(build) = self.build else {
+            return;
         };
+        let status = build.status(now_ms - build.started_ms, build_ms);
+        if status == "built"
+            && let Some(Value::Array(dependencies)) = self.body.get_mut("dependencies")
+        {
+            for dependency in dependencies.iter_mut().filter_map(Value::as_object_mut) {
+                dependency.shift_remove("registry_url");
+            }
+        }
+        if matches!(status, "built" | "failed") {
+            self.build = None;
+        }
+        self.body.insert("status".into(), json!(status));
     }
 
     pub fn status(&self) -> &str {
@@ -211,9 +240,61 @@ pub struct Store {
     /// PKCS#8 PEM of the RSA key ID tokens are signed with; made on the first login.
     #[serde(default)]
     pub oidc_signing_key: Option<String>,
+    /// Password-change tickets not used yet, by ticket id.
+    #[serde(default)]
+    pub password_tickets: IndexMap<String, PasswordTicket>,
+    /// The tenant's clock: how long an Action build takes and how far tests moved time on.
+    #[serde(skip)]
+    pub clock: Clock,
+}
+
+/// What `POST /tickets/password-change` promised: the page at the ticket URL sets the
+/// user's password once, before `expires_at` (epoch seconds).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PasswordTicket {
+    pub user_id: String,
+    pub expires_at: i64,
+    pub result_url: Option<String>,
+    pub mark_email_as_verified: bool,
+}
+
+/// Time as the tenant sees it: the system clock plus an offset that tests advance instead
+/// of sleeping, and the build time of Actions.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    pub offset_ms: i64,
+    pub action_build_ms: i64,
+}
+
+/// Auth0's builds finish in a few hundred milliseconds (see [`Build::status`]).
+pub const DEFAULT_ACTION_BUILD_MS: i64 = 300;
+
+impl Default for Clock {
+    fn default() -> Self {
+        Self {
+            offset_ms: 0,
+            action_build_ms: DEFAULT_ACTION_BUILD_MS,
+        }
+    }
 }
 
 impl Store {
+    /// Milliseconds since the Unix epoch on the tenant's clock.
+    pub fn now_ms(&self) -> i64 {
+        let system = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        system + self.clock.offset_ms
+    }
+
+    /// Brings every Action's build status up to date with the clock.
+    pub fn settle_builds(&mut self) {
+        let (now, build_ms) = (self.now_ms(), self.clock.action_build_ms);
+        for action in self.actions.values_mut() {
+            action.settle(now, build_ms);
+        }
+    }
+
     /// A tenant as Auth0 creates it, plus the M2M client tenantform authenticates with,
     /// granted every Management API scope.
     pub fn fresh(domain: &str, m2m_client_id: &str, m2m_client_secret: &str) -> Store {
@@ -235,6 +316,8 @@ impl Store {
             email_provider: None,
             tenant_settings: default_tenant_settings(),
             oidc_signing_key: None,
+            password_tickets: IndexMap::new(),
+            clock: Clock::default(),
         };
 
         let global_id = random_string(32, ALNUM);
@@ -671,35 +754,37 @@ mod tests {
     }
 
     #[test]
-    fn action_status_moves_one_step_per_read() {
+    fn action_status_follows_the_clock_and_settles_once() {
         let mut action = StoredAction {
-            body: into_obj(json!({"dependencies": []})),
+            body: into_obj(
+                json!({"dependencies": [{"name": "lodash", "version": "4.0.0", "registry_url": "https://www.npmjs.com/package/lodash"}]}),
+            ),
             secret_values: IndexMap::new(),
-            pending_statuses: VecDeque::new(),
+            build: None,
             versions: Vec::new(),
         };
-        action.start_build();
-        let mut seen = vec![action.status().to_owned()];
-        for _ in 0..4 {
-            action.advance_status();
-            seen.push(action.status().to_owned());
-        }
+        action.start_build(1_000);
+        let seen: Vec<String> = [1_000, 1_100, 1_299, 1_300, 9_000]
+            .iter()
+            .map(|&now| {
+                action.settle(now, 300);
+                action.status().to_owned()
+            })
+            .collect();
         assert_eq!(seen, ["pending", "building", "building", "built", "built"]);
+        assert!(action.build.is_none(), "a finished build is forgotten");
+        assert!(
+            action.body["dependencies"][0].get("registry_url").is_none(),
+            "built dependencies lose the registry_url"
+        );
 
         action.body.insert(
             "dependencies".into(),
             json!([{"name": "crypto", "version": "17.7.1"}]),
         );
-        action.start_build();
-        let mut seen = vec![action.status().to_owned()];
-        for _ in 0..4 {
-            action.advance_status();
-            seen.push(action.status().to_owned());
-        }
-        assert_eq!(
-            seen,
-            ["pending", "building", "retrying", "failed", "failed"]
-        );
+        action.start_build(10_000);
+        action.settle(10_300, 300);
+        assert_eq!(action.status(), "failed");
     }
 
     #[test]

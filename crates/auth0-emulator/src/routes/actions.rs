@@ -56,7 +56,8 @@ fn secrets_view(values: &IndexMap<String, String>, updated_at: &str) -> Value {
     )
 }
 
-pub fn list(store: &Store, call: &Call) -> Outcome {
+pub fn list(store: &mut Store, call: &Call) -> Outcome {
+    store.settle_builds();
     let (page, per_page) = page_params(call, 50)?;
     let name = call.params.get("actionName");
     let trigger = call.params.get("triggerId");
@@ -89,8 +90,8 @@ pub fn list(store: &Store, call: &Call) -> Outcome {
 }
 
 pub fn get(store: &mut Store, id: &str) -> Outcome {
-    let action = store.actions.get_mut(id).ok_or_else(not_found)?;
-    action.advance_status();
+    store.settle_builds();
+    let action = store.actions.get(id).ok_or_else(not_found)?;
     Ok(Reply::ok(Value::Object(action.body.clone())))
 }
 
@@ -149,13 +150,13 @@ pub fn create(store: &mut Store, call: &Call) -> Outcome {
             "all_changes_deployed": false,
         })),
         secret_values: IndexMap::new(),
-        pending_statuses: std::collections::VecDeque::default(),
+        build: None,
         versions: Vec::new(),
     };
     if let Some(secrets) = body.get("secrets") {
         apply_secrets(&mut action, secrets, &stamp);
     }
-    action.start_build();
+    action.start_build(store.now_ms());
     let response = Value::Object(action.body.clone());
     store.actions.insert(id, action);
     Ok(Reply::created(response))
@@ -173,6 +174,7 @@ pub fn update(store: &mut Store, call: &Call, id: &str) -> Outcome {
             None,
         ));
     }
+    let now_ms = store.now_ms();
     let action = store.actions.get_mut(id).ok_or_else(not_found)?;
     let stamp = now();
     let mut rebuild = false;
@@ -197,7 +199,7 @@ pub fn update(store: &mut Store, call: &Call, id: &str) -> Outcome {
         .body
         .insert("all_changes_deployed".into(), json!(false));
     if rebuild {
-        action.start_build();
+        action.start_build(now_ms);
     }
     Ok(Reply::ok(Value::Object(action.body.clone())))
 }
@@ -211,13 +213,13 @@ pub fn delete(store: &mut Store, id: &str) -> Outcome {
 }
 
 pub fn deploy(store: &mut Store, id: &str) -> Outcome {
+    store.settle_builds();
     let action = store.actions.get_mut(id).ok_or_else(not_found)?;
     if action.status() != "built" {
-        return Err(ApiError::bad_request(format!(
-            "Action '{}' cannot be deployed: its status is {}, it must be built first.",
-            str_field(&action.body, "name").unwrap_or_default(),
-            action.status()
-        )));
+        // Auth0's text: clients (the Deploy CLI among them) match it and retry the deploy.
+        return Err(ApiError::bad_request(
+            "A draft must be in the 'built' state before it can be deployed.",
+        ));
     }
     let stamp = now();
     let field = |key: &str| action.body.get(key).cloned().unwrap_or(Value::Null);
@@ -428,6 +430,59 @@ pub fn update_bindings(store: &mut Store, call: &Call, trigger: &str) -> Outcome
 mod tests {
     use super::*;
     use crate::paging::Params;
+    use crate::store::Build;
+
+    #[test]
+    fn a_client_that_only_retries_the_deploy_succeeds_once_the_build_time_passed() {
+        let mut store = Store::fresh("http://h", "m2m", "s");
+        store.clock.action_build_ms = 300;
+        let params = Params::default();
+        let body = json!({"name": "a", "supported_triggers": [{"id": "post-login", "version": "v3"}], "code": "x"});
+        let call = Call {
+            method: "POST",
+            segments: &[],
+            params: &params,
+            body: &body,
+            scopes: &[],
+        };
+        let created = create(&mut store, &call).unwrap().body.unwrap();
+        let id = created["id"].as_str().unwrap().to_owned();
+        let mut attempts = 0;
+        while deploy(&mut store, &id).is_err() {
+            attempts += 1;
+            store.clock.offset_ms += 100;
+            assert!(attempts < 10, "the build never finished");
+        }
+        assert_eq!(attempts, 3, "built after 300 ms of the tenant's clock");
+    }
+
+    #[test]
+    fn build_phases_follow_the_clock() {
+        let ok = Build {
+            started_ms: 0,
+            fails: false,
+        };
+        let phases: Vec<&str> = [0, 74, 75, 299, 300, 5000]
+            .iter()
+            .map(|&t| ok.status(t, 300))
+            .collect();
+        assert_eq!(
+            phases,
+            [
+                "pending", "pending", "building", "building", "built", "built"
+            ]
+        );
+        let failing = Build {
+            started_ms: 0,
+            fails: true,
+        };
+        let phases: Vec<&str> = [0, 100, 250, 300]
+            .iter()
+            .map(|&t| failing.status(t, 300))
+            .collect();
+        assert_eq!(phases, ["pending", "building", "retrying", "failed"]);
+        assert_eq!(ok.status(0, 0), "built", "a zero build time is instant");
+    }
 
     #[test]
     fn lifecycle_build_deploy_bind() {
@@ -446,17 +501,25 @@ mod tests {
         assert_eq!(created["secrets"][0]["name"], "K");
         assert!(created["secrets"][0].get("value").is_none());
         let id = created["id"].as_str().unwrap().to_owned();
-        assert_eq!(deploy(&mut store, &id).unwrap_err().status, 400);
-        for _ in 0..2 {
+        let early = deploy(&mut store, &id).unwrap_err();
+        assert_eq!(early.status, 400);
+        assert_eq!(
+            early.message,
+            "A draft must be in the 'built' state before it can be deployed."
+        );
+        // Reads do not move the build on: only time does.
+        for _ in 0..5 {
             assert_eq!(
                 get(&mut store, &id).unwrap().body.unwrap()["status"],
-                "building"
+                "pending"
             );
         }
+        store.clock.offset_ms += 100;
         assert_eq!(
             get(&mut store, &id).unwrap().body.unwrap()["status"],
-            "built"
+            "building"
         );
+        store.clock.offset_ms += 250;
         let version = deploy(&mut store, &id).unwrap().body.unwrap();
         assert_eq!(version["number"], 1);
         assert_eq!(

@@ -8,7 +8,8 @@ use super::{Call, Outcome, Reply, str_field};
 use crate::errors::ApiError;
 use crate::paging::{FieldFilter, Paging};
 use crate::store::{
-    ALNUM, HEX, Obj, Store, StoredUser, into_obj, merge_top_level, now, random_string,
+    ALNUM, HEX, Obj, PasswordTicket, Store, StoredUser, into_obj, merge_top_level, now,
+    random_string,
 };
 
 fn not_found() -> ApiError {
@@ -249,25 +250,43 @@ pub fn by_email(store: &Store, call: &Call) -> Outcome {
     Ok(Reply::ok(Value::Array(users)))
 }
 
-pub fn password_change_ticket(store: &Store, call: &Call) -> Outcome {
+/// Auth0's default lifetime of a password-change ticket (5 days).
+const TICKET_TTL_SECONDS: i64 = 432_000;
+
+pub fn password_change_ticket(store: &mut Store, call: &Call) -> Outcome {
     let body = call.object()?;
-    let exists = if let Some(id) = str_field(body, "user_id") {
-        store.users.contains_key(id)
+    let user_id = if let Some(id) = str_field(body, "user_id") {
+        store.users.contains_key(id).then(|| id.to_owned())
     } else {
         let email = str_field(body, "email").unwrap_or_default();
         store
             .users
-            .values()
-            .any(|u| str_field(&u.profile, "email").is_some_and(|e| e.eq_ignore_ascii_case(email)))
+            .iter()
+            .find(|(_, u)| {
+                str_field(&u.profile, "email").is_some_and(|e| e.eq_ignore_ascii_case(email))
+            })
+            .map(|(id, _)| id.clone())
     };
-    if !exists {
-        return Err(not_found());
-    }
-    let ticket = format!(
-        "{}/u/reset-password?ticket={}#",
-        store.domain,
-        random_string(32, ALNUM)
+    let user_id = user_id.ok_or_else(not_found)?;
+    let ttl = body
+        .get("ttl_sec")
+        .and_then(Value::as_i64)
+        .filter(|ttl| *ttl > 0)
+        .unwrap_or(TICKET_TTL_SECONDS);
+    let id = random_string(32, ALNUM);
+    store.password_tickets.insert(
+        id.clone(),
+        PasswordTicket {
+            user_id,
+            expires_at: store.now_ms() / 1000 + ttl,
+            result_url: str_field(body, "result_url").map(str::to_owned),
+            mark_email_as_verified: body
+                .get("mark_email_as_verified")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        },
     );
+    let ticket = format!("{}/u/reset-password?ticket={id}#", store.domain);
     Ok(Reply::created(json!({"ticket": ticket})))
 }
 

@@ -1,0 +1,441 @@
+//! Logins through the emulator's OIDC pages with post-login Actions bound, over HTTP.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+
+use crate::{Emulator, EmulatorOptions, RuntimeOptions};
+
+const CALLBACK: &str = "http://localhost:8501/oauth2callback";
+const PASSWORD: &str = "Correct-Horse-9";
+
+/// Stamps claims, counts, writes metadata and denies the uninvited.
+const GATE: &str = r#"
+exports.onExecutePostLogin = async (event, api) => {
+  const invited = event.user.app_metadata?.invited === true;
+  api.idToken.setCustomClaim("https://acme/roles", event.user.app_metadata?.roles || []);
+  api.idToken.setCustomClaim("https://acme/count", event.stats.logins_count);
+  api.accessToken.setCustomClaim("https://acme/tier", "gold");
+  api.user.setAppMetadata("last_client", event.client.name);
+  console.log("login of", event.user.email, "via", event.connection.strategy);
+  if (!invited) api.access.deny("Not invited.");
+};
+"#;
+
+struct Tenant {
+    emulator: Emulator,
+    http: reqwest::Client,
+    token: String,
+    client_id: String,
+    client_secret: String,
+}
+
+impl Tenant {
+    async fn start(options: EmulatorOptions) -> Tenant {
+        let emulator = Emulator::start("127.0.0.1:0".parse().unwrap(), options)
+            .await
+            .unwrap();
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let domain = emulator.domain();
+        let token: Value = http
+            .post(format!("{domain}/oauth/token"))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", emulator.client_id()),
+                (
+                    "client_secret",
+                    secrecy::ExposeSecret::expose_secret(emulator.client_secret()),
+                ),
+                ("audience", &format!("{domain}/api/v2/")),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mut tenant = Tenant {
+            emulator,
+            http,
+            token: token["access_token"].as_str().unwrap().to_owned(),
+            client_id: String::new(),
+            client_secret: String::new(),
+        };
+        let client = tenant
+            .api(
+                "POST",
+                "clients",
+                json!({"name": "Dashboard", "app_type": "regular_web",
+                "callbacks": [CALLBACK], "grant_types": ["authorization_code"],
+                "token_endpoint_auth_method": "client_secret_post"}),
+            )
+            .await;
+        tenant.client_id = client["client_id"].as_str().unwrap().to_owned();
+        tenant.client_secret = client["client_secret"].as_str().unwrap().to_owned();
+        let connection = tenant
+            .api(
+                "POST",
+                "connections",
+                json!({"name": "users", "strategy": "auth0",
+                "options": {"disable_signup": true}}),
+            )
+            .await;
+        let id = connection["id"].as_str().unwrap();
+        tenant
+            .api(
+                "PATCH",
+                &format!("connections/{id}/clients"),
+                json!([{"client_id": tenant.client_id, "status": true}]),
+            )
+            .await;
+        tenant
+    }
+
+    async fn api(&self, method: &str, path: &str, body: Value) -> Value {
+        let url = format!("{}/api/v2/{path}", self.emulator.domain());
+        let response = self
+            .http
+            .request(method.parse().unwrap(), url)
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "{method} {path}: {}",
+            response.status()
+        );
+        response.json().await.unwrap_or(Value::Null)
+    }
+
+    async fn user(&self, email: &str, app_metadata: Value) -> String {
+        let user = self
+            .api(
+                "POST",
+                "users",
+                json!({"connection": "users", "email": email,
+                "password": PASSWORD, "email_verified": true, "app_metadata": app_metadata}),
+            )
+            .await;
+        user["user_id"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates, deploys and binds an Action to post-login.
+    async fn bind(&self, actions: &[(&str, &str)]) {
+        let mut bindings = Vec::new();
+        for (name, code) in actions {
+            let action = self
+                .api(
+                    "POST",
+                    "actions/actions",
+                    json!({"name": name, "code": code,
+                    "supported_triggers": [{"id": "post-login", "version": "v3"}]}),
+                )
+                .await;
+            let id = action["id"].as_str().unwrap();
+            self.api("POST", &format!("actions/actions/{id}/deploy"), json!({}))
+                .await;
+            bindings
+                .push(json!({"ref": {"type": "action_name", "value": name}, "display_name": name}));
+        }
+        self.api(
+            "PATCH",
+            "actions/triggers/post-login/bindings",
+            json!({"bindings": bindings}),
+        )
+        .await;
+    }
+
+    /// Signs in through the login form; the callback's query.
+    async fn login(&self, email: &str) -> HashMap<String, String> {
+        let response = self
+            .http
+            .post(format!("{}/u/login", self.emulator.domain()))
+            .form(&[
+                ("client_id", self.client_id.as_str()),
+                ("redirect_uri", CALLBACK),
+                ("response_type", "code"),
+                ("scope", "openid email profile"),
+                ("state", "st4te"),
+                ("email", email),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 302, "login of {email}");
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.starts_with(CALLBACK), "{location}");
+        url::Url::parse(&location)
+            .unwrap()
+            .query_pairs()
+            .into_owned()
+            .collect()
+    }
+
+    /// Redeems a code: the token response.
+    async fn tokens(&self, code: &str) -> Value {
+        self.http
+            .post(format!("{}/oauth/token", self.emulator.domain()))
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", CALLBACK),
+                ("client_id", &self.client_id),
+                ("client_secret", &self.client_secret),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
+fn payload(jwt: &str) -> Value {
+    let part = jwt.split('.').nth(1).unwrap();
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
+}
+
+fn instant_builds() -> EmulatorOptions {
+    EmulatorOptions {
+        action_build_time: Duration::ZERO,
+        ..EmulatorOptions::default()
+    }
+}
+
+#[tokio::test]
+async fn an_invited_user_gets_the_claims_and_metadata_the_action_sets() {
+    let tenant = Tenant::start(instant_builds()).await;
+    let admin = tenant
+        .user(
+            "admin@acme.test",
+            json!({"roles": ["admin"], "invited": true}),
+        )
+        .await;
+    tenant.bind(&[("Gate", GATE)]).await;
+
+    let callback = tenant.login("admin@acme.test").await;
+    assert_eq!(callback["state"], "st4te");
+    let tokens = tenant.tokens(&callback["code"]).await;
+    let id_token = payload(tokens["id_token"].as_str().unwrap());
+    assert_eq!(id_token["https://acme/roles"], json!(["admin"]));
+    assert_eq!(
+        id_token["https://acme/count"], 1,
+        "the first login counts 1"
+    );
+    assert_eq!(id_token["email"], "admin@acme.test");
+    let access_token = tokens["access_token"].as_str().unwrap();
+    assert_eq!(payload(access_token)["https://acme/tier"], "gold");
+
+    let userinfo: Value = tenant
+        .http
+        .get(format!("{}/userinfo", tenant.emulator.domain()))
+        .bearer_auth(access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(userinfo["https://acme/roles"], json!(["admin"]));
+
+    let stored = tenant
+        .api("GET", &format!("users/{admin}"), json!({}))
+        .await;
+    assert_eq!(stored["app_metadata"]["last_client"], "Dashboard");
+    assert_eq!(stored["app_metadata"]["roles"], json!(["admin"]));
+    assert_eq!(stored["logins_count"], 1);
+
+    let said: Vec<(String, String)> = tenant
+        .emulator
+        .messages()
+        .into_iter()
+        .map(|m| (m.source, m.text))
+        .collect();
+    assert!(
+        said.contains(&("Gate".into(), "login of admin@acme.test via auth0".into())),
+        "{said:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_uninvited_user_is_denied_every_time_and_each_denied_login_counts() {
+    let tenant = Tenant::start(instant_builds()).await;
+    let stranger = tenant.user("stranger@acme.test", json!({})).await;
+    tenant.bind(&[("Gate", GATE)]).await;
+
+    for attempt in 1..=2 {
+        let callback = tenant.login("stranger@acme.test").await;
+        assert_eq!(callback.get("code"), None, "attempt {attempt} got a code");
+        assert_eq!(callback["error"], "access_denied");
+        assert_eq!(callback["error_description"], "Not invited.");
+        assert_eq!(callback["state"], "st4te");
+        let stored = tenant
+            .api("GET", &format!("users/{stranger}"), json!({}))
+            .await;
+        assert_eq!(
+            stored["logins_count"], attempt,
+            "Auth0 counts denied logins"
+        );
+        // Metadata written before a deny is kept, as on Auth0.
+        assert_eq!(stored["app_metadata"]["last_client"], "Dashboard");
+    }
+}
+
+#[tokio::test]
+async fn actions_run_in_binding_order_and_a_throw_denies_with_its_message_logged() {
+    let tenant = Tenant::start(instant_builds()).await;
+    tenant
+        .user("admin@acme.test", json!({"invited": true}))
+        .await;
+    let first = r#"exports.onExecutePostLogin = async (event, api) => { console.log("first"); };"#;
+    let broken =
+        r#"exports.onExecutePostLogin = async () => { throw new Error("lookup service down"); };"#;
+    tenant.bind(&[("First", first), ("Broken", broken)]).await;
+
+    let callback = tenant.login("admin@acme.test").await;
+    assert_eq!(callback["error"], "access_denied");
+    assert!(!callback.contains_key("code"));
+    let said: Vec<(String, String, String)> = tenant
+        .emulator
+        .messages()
+        .into_iter()
+        .map(|m| (m.source, m.level, m.text))
+        .collect();
+    let first_at = said.iter().position(|m| m.0 == "First" && m.2 == "first");
+    let error_at = said
+        .iter()
+        .position(|m| m.0 == "Broken" && m.1 == "error" && m.2.contains("lookup service down"));
+    assert!(
+        first_at.is_some() && error_at.is_some() && first_at < error_at,
+        "{said:?}"
+    );
+}
+
+#[tokio::test]
+async fn without_node_logins_go_through_and_the_emulator_says_so_once() {
+    let tenant = Tenant::start(EmulatorOptions {
+        actions: RuntimeOptions {
+            node: "/nonexistent/node".into(),
+            ..RuntimeOptions::default()
+        },
+        ..instant_builds()
+    })
+    .await;
+    tenant.user("stranger@acme.test", json!({})).await;
+    tenant.bind(&[("Gate", GATE)]).await;
+    for _ in 0..2 {
+        assert!(
+            tenant
+                .login("stranger@acme.test")
+                .await
+                .contains_key("code")
+        );
+    }
+    let warnings: Vec<String> = tenant
+        .emulator
+        .messages()
+        .into_iter()
+        .filter(|m| m.text.contains("SKIPPED"))
+        .map(|m| m.text)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("/nonexistent/node"));
+}
+
+#[tokio::test]
+async fn an_action_that_is_not_deployed_or_not_bound_does_not_run() {
+    let tenant = Tenant::start(instant_builds()).await;
+    tenant.user("stranger@acme.test", json!({})).await;
+    // Created (a draft) but never deployed nor bound.
+    tenant
+        .api(
+            "POST",
+            "actions/actions",
+            json!({"name": "Gate", "code": GATE,
+            "supported_triggers": [{"id": "post-login", "version": "v3"}]}),
+        )
+        .await;
+    assert!(
+        tenant
+            .login("stranger@acme.test")
+            .await
+            .contains_key("code")
+    );
+}
+
+#[tokio::test]
+async fn a_password_ticket_page_sets_the_password_once() {
+    let tenant = Tenant::start(instant_builds()).await;
+    let user = tenant
+        .user("invitee@acme.test", json!({"invited": true}))
+        .await;
+    let ticket = tenant
+        .api(
+            "POST",
+            "tickets/password-change",
+            json!({"user_id": user, "mark_email_as_verified": true}),
+        )
+        .await;
+    let url = url::Url::parse(ticket["ticket"].as_str().unwrap()).unwrap();
+    let page = tenant.http.get(url.clone()).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"name="password""#) && html.contains(r#"name="confirm_password""#));
+    let id = url
+        .query_pairs()
+        .find(|(k, _)| k == "ticket")
+        .unwrap()
+        .1
+        .into_owned();
+    let submit = |password: &'static str, confirm: &'static str| {
+        let (http, domain, id) = (tenant.http.clone(), tenant.emulator.domain(), id.clone());
+        async move {
+            http.post(format!("{domain}/u/reset-password"))
+                .form(&[
+                    ("ticket", id.as_str()),
+                    ("password", password),
+                    ("confirm_password", confirm),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        submit("New-Pass-123", "other").await.status(),
+        400,
+        "mismatch"
+    );
+    let done = submit("New-Pass-123", "New-Pass-123").await;
+    assert_eq!(done.status(), 200);
+    assert!(done.text().await.unwrap().contains("Password changed"));
+    assert_eq!(
+        submit("New-Pass-456", "New-Pass-456").await.status(),
+        400,
+        "a ticket works once"
+    );
+    let login = tenant
+        .http
+        .post(format!("{}/u/login", tenant.emulator.domain()))
+        .form(&[
+            ("client_id", tenant.client_id.as_str()),
+            ("redirect_uri", CALLBACK),
+            ("response_type", "code"),
+            ("email", "invitee@acme.test"),
+            ("password", "New-Pass-123"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 302, "the new password logs in");
+}
