@@ -1,6 +1,7 @@
 //! Reads the parts of a live tenant a [`ReadSet`] names, with the fewest requests, independent
 //! reads running concurrently within the shared rate limiter.
 
+use auth0_wire::Client;
 use futures::future::try_join_all;
 use serde_json::{Value, json};
 
@@ -12,27 +13,6 @@ use super::connections::ConnectionFilter;
 use super::error::ApiError;
 use tenantform_core::live::{RawConnection, RawTenant, ReadSet};
 
-/// The client fields a plan compares, plus what identifies and classifies a client. Asking
-/// for these only keeps `client_secret` and signing keys out of the response.
-pub const CLIENT_FIELDS: &[&str] = &[
-    "client_id",
-    "name",
-    "app_type",
-    "description",
-    "callbacks",
-    "allowed_logout_urls",
-    "web_origins",
-    "allowed_origins",
-    "initiate_login_uri",
-    "grant_types",
-    "token_endpoint_auth_method",
-    "oidc_conformant",
-    "is_first_party",
-    "jwt_configuration",
-    "global",
-    "is_global",
-];
-
 /// Fetches what `reads` names.
 pub async fn read_tenant(
     client: &ManagementClient,
@@ -41,7 +21,9 @@ pub async fn read_tenant(
     let clients = async {
         if reads.clients {
             client
-                .list_clients(&FieldSelection::include(CLIENT_FIELDS.iter().copied()))
+                // The fields the wire client names: what a plan compares plus what identifies
+                // and classifies a client, never `client_secret` or the signing keys.
+                .list_clients(&FieldSelection::include(Client::fields().iter().copied()))
                 .await
         } else {
             Ok(Vec::new())

@@ -1,79 +1,23 @@
 //! What Auth0 gives a resource created without a field: the one place export decides
 //! "is this the default?".
 //!
-//! Each default model is the live normalizer (`tenantform_core::live`) applied to the body Auth0
-//! returns for a freshly created resource, so export and plan agree on what a value means. A
+//! Each default is Auth0's create defaults (`auth0_wire`) read through the live normalizer
+//! (`tenantform_core::live::created_*`), so export and plan agree on what a value means. A
 //! field equal to its default is left out of the file: it is then unmanaged, a plan ignores it,
 //! and applying the file to an empty tenant recreates it with the same default, so a second
 //! export is identical.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use tenantform_core::live::{
-    normalize_application, normalize_connection, normalize_email_provider,
-    normalize_email_template, normalize_tenant_settings,
+pub use tenantform_core::live::{
+    created_application as application, created_connection as connection,
+    created_email_provider as email_provider, created_email_template as email_template,
+    created_tenant_settings as tenant_settings,
 };
+use tenantform_core::model::Trigger;
 use tenantform_core::model::action::DEFAULT_RUNTIME;
-use tenantform_core::model::{
-    AppType, Application, DatabaseConnection, EmailProvider, EmailProviderName, EmailTemplate,
-    TemplateName, TenantSettings, Trigger,
-};
-
-/// An application as `POST /clients` creates it with only `name` and `app_type` (recorded:
-/// every grant type but `client_credentials` for a SPA, all four otherwise; only SPAs are OIDC
-/// conformant by default).
-pub fn application(app_type: Option<AppType>) -> Application {
-    let spa = app_type == Some(AppType::Spa);
-    let grant_types: &[&str] = if spa {
-        &["authorization_code", "implicit", "refresh_token"]
-    } else {
-        &[
-            "authorization_code",
-            "implicit",
-            "refresh_token",
-            "client_credentials",
-        ]
-    };
-    let body = json!({
-        "client_id": "",
-        "name": "",
-        "app_type": app_type,
-        "grant_types": grant_types,
-        "oidc_conformant": spa,
-        "jwt_configuration": {"lifetime_in_seconds": 36_000},
-    });
-    normalize_application(&body)
-        .expect("the default client body has an id and a name")
-        .model
-}
-
-/// A database connection as `POST /connections` creates it (recorded: `passwordPolicy: good`
-/// and brute-force protection on).
-pub fn connection() -> DatabaseConnection {
-    let body = json!({
-        "id": "", "name": "", "strategy": "auth0",
-        "options": {"passwordPolicy": "good", "brute_force_protection": true},
-    });
-    normalize_connection(&body, None)
-        .expect("the default connection body is complete")
-        .model
-}
-
-/// Tenant settings of a new tenant.
-pub fn tenant_settings() -> TenantSettings {
-    normalize_tenant_settings(&json!({}))
-}
-
-pub fn email_provider(name: EmailProviderName) -> EmailProvider {
-    normalize_email_provider(&json!({ "name": name }))
-        .expect("a provider name the model knows is supported")
-}
-
-pub fn email_template(name: TemplateName) -> EmailTemplate {
-    normalize_email_template(&json!({ "template": name }))
-}
 
 /// The trigger an Action runs on when the file does not say.
 pub const ACTION_TRIGGER: Trigger = Trigger::PostLogin;
@@ -129,7 +73,9 @@ fn strip_object(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tenantform_core::model::{JwtAlg, JwtConfiguration, TokenEndpointAuthMethod};
+    use tenantform_core::model::{
+        AppType, Application, JwtAlg, JwtConfiguration, TenantSettings, TokenEndpointAuthMethod,
+    };
 
     #[test]
     fn a_default_application_keeps_only_its_identity() {

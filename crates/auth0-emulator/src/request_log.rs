@@ -10,23 +10,6 @@ use serde_json::Value;
 
 pub const SECRET_MARKER: &str = "[SECRET]";
 
-/// Keys whose values are secrets wherever they appear in a request body.
-const SECRET_KEYS: &[&str] = &[
-    "client_secret",
-    "password",
-    "api_key",
-    "smtp_pass",
-    "secretAccessKey",
-    "clientSecret",
-    "connectionString",
-    "access_token",
-    "refresh_token",
-    "id_token",
-    "code",
-    "code_verifier",
-    "client_assertion",
-];
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequestLogEntry {
     pub method: String,
@@ -38,36 +21,11 @@ pub struct RequestLogEntry {
     pub fault: Option<String>,
 }
 
-/// Replaces every secret in a request body. Action secrets are `{name, value}` pairs under
-/// `secrets`: their `value` is masked too. (Action `code` is not a secret and is kept when
-/// it is a string of source code under an action payload.)
+/// Replaces every secret in a request body (the secret-bearing wire fields `auth0_wire`
+/// knows: client secrets, passwords, provider credentials, Action secret values, tokens and
+/// authorization codes; an Action's `code` is its source and is kept).
 pub fn mask_secrets(value: &mut Value) {
-    mask(value, false);
-}
-
-fn mask(value: &mut Value, inside_secrets: bool) {
-    match value {
-        Value::Object(object) => {
-            let is_source_code =
-                object.contains_key("supported_triggers") || object.contains_key("runtime");
-            for (key, inner) in object.iter_mut() {
-                let secret = (SECRET_KEYS.contains(&key.as_str())
-                    && !(key == "code" && is_source_code))
-                    || (inside_secrets && key == "value");
-                if secret && !inner.is_null() {
-                    *inner = Value::String(SECRET_MARKER.to_owned());
-                } else {
-                    mask(inner, key == "secrets");
-                }
-            }
-        }
-        Value::Array(items) => {
-            for item in items {
-                mask(item, inside_secrets);
-            }
-        }
-        _ => {}
-    }
+    auth0_wire::secrets::redact(value, SECRET_MARKER);
 }
 
 /// The in-memory log and its optional file.

@@ -1,6 +1,7 @@
 //! The tenant's whole state, pure: no IO, no clock beyond timestamps, no HTTP. Routes turn
 //! requests into calls on it; the state file serializes it.
 
+use auth0_wire::shape::{overlay_object, to_object};
 use indexmap::IndexMap;
 use rand::Rng as _;
 use serde::{Deserialize, Serialize};
@@ -392,28 +393,24 @@ impl Store {
                 Value::String(m2m_client_secret.to_owned()),
             );
         } else {
-            let m2m = json!({
-                "tenant": tenant_name,
-                "global": false,
-                "name": "tenantform",
-                "description": "Machine-to-machine application tenantform authenticates as",
-                "client_id": m2m_client_id,
-                "client_secret": m2m_client_secret,
-                "app_type": "non_interactive",
-                "is_first_party": true,
-                "is_token_endpoint_ip_header_trusted": false,
-                "oidc_conformant": true,
-                "jwt_configuration": {"secret_encoded": false, "alg": "RS256", "lifetime_in_seconds": 36000},
-                "signing_keys": [signing_key()],
-                "sso_disabled": false,
-                "cross_origin_authentication": false,
-                "cross_origin_auth": false,
-                "grant_types": ["client_credentials"],
-                "custom_login_page_on": true,
-                "token_endpoint_auth_method": "client_secret_post",
-                "refresh_token": refresh_token_defaults(Some("non_interactive")),
-            });
-            self.clients.insert(m2m_client_id.to_owned(), into_obj(m2m));
+            let mut m2m = crate::routes::clients::new_client(
+                &tenant_name,
+                Some("non_interactive"),
+                &json!("tenantform"),
+                m2m_client_id,
+                m2m_client_secret,
+            );
+            overlay_object(
+                &mut m2m,
+                into_obj(json!({
+                    "description": "Machine-to-machine application tenantform authenticates as",
+                    "oidc_conformant": true,
+                    "jwt_configuration": {"alg": "RS256"},
+                    "grant_types": ["client_credentials"],
+                    "token_endpoint_auth_method": "client_secret_post",
+                })),
+            );
+            self.clients.insert(m2m_client_id.to_owned(), m2m);
         }
         let audience = self.management_audience();
         let has_grant = self.client_grants.values().any(|g| {
@@ -499,26 +496,21 @@ impl Store {
     }
 }
 
-/// Auth0's default flags and settings of a new tenant.
+/// Auth0's default flags and settings of a new tenant: the ones tenantform manages from
+/// `auth0_wire::TenantSettings::created`, the rest here.
 pub fn default_tenant_settings() -> Obj {
-    into_obj(json!({
+    let mut settings = into_obj(json!({
         "change_password": {"enabled": false},
         "default_directory": "",
         "enabled_locales": ["en"],
         "flags": {
             "allow_changing_enable_sso": false,
             "disable_impersonation": true,
-            "enable_client_connections": true,
             "enable_sso": true,
             "universal_login": true,
-            "revoke_refresh_token_grant": false,
-            "disable_clickjack_protection_headers": false,
             "new_universal_login_experience_enabled": true
         },
-        "friendly_name": "",
         "guardian_mfa_page": {"enabled": false},
-        "idle_session_lifetime": 72,
-        "session_lifetime": 168,
         "sandbox_version": "22",
         "oidc_logout": {"rp_logout_end_session_endpoint_discovery": true},
         "sessions": {"oidc_logout_prompt_enabled": true},
@@ -526,7 +518,12 @@ pub fn default_tenant_settings() -> Obj {
         "resource_parameter_profile": "audience",
         "allowed_logout_urls": [],
         "acr_values_supported": []
-    }))
+    }));
+    overlay_object(
+        &mut settings,
+        to_object(&auth0_wire::TenantSettings::created()),
+    );
+    settings
 }
 
 /// Options a database connection gets from Auth0 when they are not sent. On PATCH (which
@@ -536,11 +533,10 @@ pub fn fill_database_options(options: &mut Obj, on_create: bool) {
         options
             .entry("mfa")
             .or_insert(json!({"active": true, "return_enroll_settings": true}));
-        options.entry("passwordPolicy").or_insert(json!("good"));
         options.entry("strategy_version").or_insert(json!(2));
-        options
-            .entry("brute_force_protection")
-            .or_insert(json!(true));
+        for (key, value) in to_object(&auth0_wire::DatabaseOptions::created()) {
+            options.entry(key).or_insert(value);
+        }
     }
     // As recorded in 2026: the default methods, or the sent ones completed with every
     // method Auth0 knows and the password's API and sign-up behaviour.

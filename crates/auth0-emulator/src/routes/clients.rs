@@ -1,6 +1,7 @@
 //! `/api/v2/clients`: Auth0's create defaults, array-replacing PATCH, secrets only with
 //! `read:client_keys`.
 
+use auth0_wire::shape::{overlay_object, to_object};
 use serde_json::{Value, json};
 
 use super::{Call, Outcome, Reply, overlay, str_field};
@@ -80,6 +81,37 @@ pub fn get(store: &Store, call: &Call, id: &str) -> Outcome {
     )))
 }
 
+/// A client as `POST /clients` stores it before the body is applied: Auth0's defaults for
+/// the fields a client can set (`auth0_wire::Client::created`), then the server-only ones.
+pub(crate) fn new_client(
+    tenant_name: &str,
+    app_type: Option<&str>,
+    name: &Value,
+    client_id: &str,
+    client_secret: &str,
+) -> Obj {
+    let known_app_type = app_type
+        .and_then(|app_type| serde_json::from_value(Value::String(app_type.to_owned())).ok());
+    let mut client = to_object(&auth0_wire::Client::created(known_app_type));
+    let server_only = into_obj(json!({
+        "tenant": tenant_name,
+        "global": false,
+        "name": name,
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "is_token_endpoint_ip_header_trusted": false,
+        "jwt_configuration": {"secret_encoded": false},
+        "signing_keys": [signing_key()],
+        "sso_disabled": false,
+        "cross_origin_authentication": false,
+        "cross_origin_auth": false,
+        "custom_login_page_on": true,
+        "refresh_token": refresh_token_defaults(app_type),
+    }));
+    overlay_object(&mut client, server_only);
+    client
+}
+
 pub fn create(store: &mut Store, call: &Call) -> Outcome {
     let body = call.object()?;
     check_initiate_login_uri(body)?;
@@ -89,34 +121,14 @@ pub fn create(store: &mut Store, call: &Call) -> Outcome {
         .and_then(Value::as_bool)
         .unwrap_or(true);
     let client_id = random_string(32, ALNUM);
-    let grant_types = if app_type == Some("spa") {
-        json!(["authorization_code", "implicit", "refresh_token"])
-    } else {
-        json!([
-            "authorization_code",
-            "implicit",
-            "refresh_token",
-            "client_credentials"
-        ])
-    };
-    let mut client = into_obj(json!({
-        "tenant": store.tenant_name,
-        "global": false,
-        "name": body.get("name").cloned().unwrap_or(Value::Null),
-        "client_id": client_id,
-        "client_secret": random_string(64, SECRET_CHARS),
-        "is_first_party": is_first_party,
-        "is_token_endpoint_ip_header_trusted": false,
-        "oidc_conformant": app_type == Some("spa"),
-        "jwt_configuration": {"secret_encoded": false, "lifetime_in_seconds": 36000},
-        "signing_keys": [signing_key()],
-        "sso_disabled": false,
-        "cross_origin_authentication": false,
-        "cross_origin_auth": false,
-        "grant_types": grant_types,
-        "custom_login_page_on": true,
-        "refresh_token": refresh_token_defaults(app_type),
-    }));
+    let mut client = new_client(
+        &store.tenant_name,
+        app_type,
+        body.get("name").unwrap_or(&Value::Null),
+        &client_id,
+        &random_string(64, SECRET_CHARS),
+    );
+    client.insert("is_first_party".into(), json!(is_first_party));
     if !is_first_party {
         client.insert("third_party_security_mode".into(), json!("permissive"));
     }

@@ -1,57 +1,40 @@
-//! Actions (`GET /actions/actions`).
+//! Actions (`GET /actions/actions`) and bindings (`GET /actions/triggers/{id}/bindings`).
 
+use auth0_wire::action::{Action, Binding};
 use serde_json::Value;
 
 use super::error::NormalizeError;
-use super::json::{bool_or, required_str, str_or};
+use super::json::{required, wire};
 use super::snapshot::LiveAction;
 use crate::model::Dependency;
 
 pub fn normalize_action(body: &Value) -> Result<LiveAction, NormalizeError> {
-    let trigger = body
-        .get("supported_triggers")
-        .and_then(Value::as_array)
-        .and_then(|triggers| triggers.first())
-        .and_then(|trigger| trigger.get("id"))
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let dependencies = body
-        .get("dependencies")
-        .and_then(Value::as_array)
-        .map(|deps| {
-            deps.iter()
-                .filter_map(|dep| {
-                    // `registry_url` is server-added while building: dropped.
-                    Some(Dependency {
-                        name: dep.get("name")?.as_str()?.to_owned(),
-                        version: dep.get("version")?.as_str()?.to_owned(),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let secret_names = body
-        .get("secrets")
-        .and_then(Value::as_array)
-        .map(|secrets| {
-            secrets
-                .iter()
-                .filter_map(|s| s.get("name").and_then(Value::as_str))
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    const KIND: &str = "action";
+    let action: Action = wire(body, KIND)?;
     Ok(LiveAction {
-        id: required_str(body, "id", "action")?,
-        name: required_str(body, "name", "action")?,
-        trigger,
-        code: str_or(body, "code", ""),
-        runtime: str_or(body, "runtime", ""),
-        dependencies,
-        secret_names,
-        status: str_or(body, "status", ""),
-        all_changes_deployed: bool_or(body, "all_changes_deployed", false),
+        trigger: action.trigger_id().unwrap_or_default().to_owned(),
+        id: required(action.id, "id", KIND)?,
+        name: required(action.name, "name", KIND)?,
+        code: action.code.unwrap_or_default(),
+        runtime: action.runtime.unwrap_or_default(),
+        dependencies: action
+            .dependencies
+            .unwrap_or_default()
+            .into_iter()
+            .map(|dependency| Dependency {
+                name: dependency.name,
+                version: dependency.version,
+            })
+            .collect(),
+        // Values are never returned.
+        secret_names: action
+            .secrets
+            .unwrap_or_default()
+            .into_iter()
+            .map(|secret| secret.name)
+            .collect(),
+        status: action.status.unwrap_or_default(),
+        all_changes_deployed: action.all_changes_deployed.unwrap_or(false),
     })
 }
 
@@ -59,8 +42,8 @@ pub fn normalize_action(body: &Value) -> Result<LiveAction, NormalizeError> {
 pub(crate) fn binding_action_names(bindings: &[Value]) -> Vec<String> {
     bindings
         .iter()
-        .filter_map(|binding| binding.get("action")?.get("name")?.as_str())
-        .map(str::to_owned)
+        .filter_map(|binding| serde_json::from_value::<Binding>(binding.clone()).ok())
+        .filter_map(|binding| binding.action?.name)
         .collect()
 }
 

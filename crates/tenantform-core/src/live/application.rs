@@ -1,61 +1,45 @@
-//! Clients (`GET /clients`) into [`Application`].
+//! Clients (`GET /clients`) into [`Application`]: the wire client with Auth0's meaning of
+//! absent fields filled in, projected onto the model by field name.
 
+use auth0_wire::Client;
+use auth0_wire::shape::project;
 use serde_json::Value;
 
 use super::error::NormalizeError;
-use super::json::{bool_or, opt_u32, parse_enum, required_str, str_or, strings};
+use super::json::{required, wire};
 use super::snapshot::LiveApplication;
-use crate::model::{AppType, Application, JwtAlg, JwtConfiguration, TokenEndpointAuthMethod};
-
-/// Auth0's ID token lifetime when a client does not set one.
-const DEFAULT_ID_TOKEN_LIFETIME: u32 = 36_000;
+use crate::model::{AppType, Application};
 
 /// Normalizes one client. Server-managed fields (`client_id` aside, kept as metadata;
 /// `client_secret`, `signing_keys`, `tenant`, `global`, ...) are dropped; absent values take
-/// Auth0's defaults (Auth0 omits empty lists and empty strings).
+/// Auth0's defaults ([`Client::when_absent`]).
 pub fn normalize_application(body: &Value) -> Result<LiveApplication, NormalizeError> {
-    let client_id = required_str(body, "client_id", "client")?;
-    let name = required_str(body, "name", "client")?;
-    let app_type: Option<AppType> = parse_enum(body, "app_type");
-    let default_auth_method = match app_type {
-        Some(AppType::Spa | AppType::Native) => TokenEndpointAuthMethod::None,
-        _ => TokenEndpointAuthMethod::ClientSecretPost,
-    };
-    let jwt = body.get("jwt_configuration").unwrap_or(&Value::Null);
-    let model = Application {
-        name: Some(name),
-        app_type,
-        description: Some(str_or(body, "description", "")),
-        callbacks: Some(strings(body, "callbacks")),
-        allowed_logout_urls: Some(strings(body, "allowed_logout_urls")),
-        web_origins: Some(strings(body, "web_origins")),
-        allowed_origins: Some(strings(body, "allowed_origins")),
-        // Auth0 drops `initiate_login_uri` when it is set to "".
-        initiate_login_uri: Some(str_or(body, "initiate_login_uri", "")),
-        grant_types: Some(strings(body, "grant_types")),
-        token_endpoint_auth_method: Some(
-            parse_enum(body, "token_endpoint_auth_method").unwrap_or(default_auth_method),
-        ),
-        oidc_conformant: Some(bool_or(body, "oidc_conformant", false)),
-        is_first_party: Some(bool_or(body, "is_first_party", true)),
-        jwt_configuration: Some(JwtConfiguration {
-            alg: Some(parse_enum(jwt, "alg").unwrap_or(JwtAlg::HS256)),
-            lifetime_in_seconds: Some(
-                opt_u32(jwt, "lifetime_in_seconds").unwrap_or(DEFAULT_ID_TOKEN_LIFETIME),
-            ),
-        }),
-    };
+    let client: Client = wire(body, "client")?;
+    let client_id = required(client.client_id.clone(), "client_id", "client")?;
+    required(client.name.clone(), "name", "client")?;
     Ok(LiveApplication {
         client_id,
-        is_global: bool_or(body, "global", false),
-        model,
+        is_global: client.global.unwrap_or(false),
+        model: application(&client.completed()),
     })
+}
+
+/// An application as `POST /clients` creates it with only `name` and `app_type` (the name
+/// left out): what export leaves out of a file as Auth0's default.
+pub fn created_application(app_type: Option<AppType>) -> Application {
+    application(&Client::created(app_type).completed())
+}
+
+/// The model's view of a wire client: the fields both name.
+fn application(client: &Client) -> Application {
+    project(client).expect("every model field of an application is a client field")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::live::recordings::response;
+    use crate::model::JwtAlg;
 
     #[test]
     fn a_fresh_client_gets_auth0_defaults() {
@@ -118,5 +102,37 @@ mod tests {
         let body =
             serde_json::json!({"name": "All Applications", "client_id": "g1", "global": true});
         assert!(normalize_application(&body).unwrap().is_global);
+    }
+}
+
+#[cfg(test)]
+mod projection {
+    use super::*;
+    use auth0_wire::shape::field_names;
+
+    /// A model field the wire client lacks would never be read, so it would diff forever.
+    #[test]
+    fn every_application_field_is_a_client_field() {
+        let client = field_names::<Client>();
+        for field in field_names::<Application>() {
+            assert!(
+                client.contains(field),
+                "`{field}` is not a field of auth0_wire::Client"
+            );
+        }
+    }
+
+    #[test]
+    fn a_fully_set_client_projects_onto_a_fully_set_application() {
+        let completed = Client::created(Some(AppType::RegularWeb)).completed();
+        let value = serde_json::to_value(application(&completed)).unwrap();
+        for field in field_names::<Application>() {
+            if *field != "name" {
+                assert!(
+                    value.get(*field).is_some(),
+                    "`{field}` has no value in a normalized application"
+                );
+            }
+        }
     }
 }

@@ -1,11 +1,13 @@
 //! Connections (`GET /connections`, `GET /connections/{id}/clients`).
 
-use serde_json::{Map, Value, json};
+use auth0_wire::Connection;
+use auth0_wire::connection::{ConnectionClients, DatabaseOptions, PasswordComplexity};
+use serde_json::{Map, Value};
 
 use super::error::NormalizeError;
-use super::json::{bool_or, opt_u32, parse_enum, required_str};
+use super::json::{required, wire};
 use super::snapshot::LiveConnection;
-use crate::model::{DatabaseConnection, PasswordPolicy};
+use crate::model::DatabaseConnection;
 
 /// Normalizes a connection. `clients` is the body of `GET /connections/{id}/clients`
 /// (`{"clients":[{"client_id":..}]}`); without it the deprecated `enabled_clients` array of
@@ -14,81 +16,88 @@ pub fn normalize_connection(
     body: &Value,
     clients: Option<&Value>,
 ) -> Result<LiveConnection, NormalizeError> {
-    let id = required_str(body, "id", "connection")?;
-    let name = required_str(body, "name", "connection")?;
-    let strategy = required_str(body, "strategy", "connection")?;
-    let options = body
-        .get("options")
-        .cloned()
-        .unwrap_or_else(|| Value::Object(Map::new()));
+    const KIND: &str = "connection";
+    let connection: Connection = wire(body, KIND)?;
+    let id = required(connection.id, "id", KIND)?;
+    let name = required(connection.name, "name", KIND)?;
+    let strategy = required(connection.strategy, "strategy", KIND)?;
+    let options = connection.options.unwrap_or_default();
     let enabled_client_ids = match clients {
-        Some(clients) => clients
-            .get("clients")
-            .and_then(Value::as_array)
-            .ok_or_else(|| NormalizeError::new("connection clients", "missing `clients` array"))?
-            .iter()
-            .filter_map(|c| c.get("client_id").and_then(Value::as_str))
-            .map(str::to_owned)
-            .collect(),
-        None => super::json::strings(body, "enabled_clients"),
-    };
-    let model = DatabaseConnection {
-        name: Some(name.clone()),
-        renamed_from: None,
-        disable_signup: Some(bool_or(&options, "disable_signup", false)),
-        brute_force_protection: Some(bool_or(&options, "brute_force_protection", false)),
-        // No policy (absent or null) is Auth0's "none".
-        password_policy: Some(
-            parse_enum(&options, "passwordPolicy").unwrap_or(PasswordPolicy::None),
-        ),
-        password_min_length: options
-            .get("password_complexity_options")
-            .and_then(|o| opt_u32(o, "min_length")),
-        requires_username: Some(bool_or(&options, "requires_username", false)),
-        enabled_applications: None,
+        Some(clients) => {
+            let clients: ConnectionClients =
+                serde_json::from_value(clients.clone()).map_err(|_| {
+                    NormalizeError::new("connection clients", "missing `clients` array")
+                })?;
+            clients.clients.into_iter().map(|c| c.client_id).collect()
+        }
+        None => connection.enabled_clients.unwrap_or_default(),
     };
     Ok(LiveConnection {
         id,
+        model: database_connection(&name, &DatabaseOptions::read(&options)),
         name,
         strategy,
-        raw_options: options,
+        raw_options: Value::Object(options),
         enabled_client_ids,
-        model,
     })
+}
+
+/// A database connection as `POST /connections` creates it without options (the name left
+/// out): what export leaves out of a file as Auth0's default.
+pub fn created_connection() -> DatabaseConnection {
+    let created = DatabaseOptions::created().merged_into(&Map::new());
+    DatabaseConnection {
+        name: None,
+        ..database_connection("", &DatabaseOptions::read(&created))
+    }
+}
+
+/// The model's view of a connection's managed options.
+fn database_connection(name: &str, options: &DatabaseOptions) -> DatabaseConnection {
+    DatabaseConnection {
+        name: Some(name.to_owned()),
+        renamed_from: None,
+        disable_signup: options.disable_signup,
+        brute_force_protection: options.brute_force_protection,
+        password_policy: options.password_policy,
+        password_min_length: options
+            .password_complexity_options
+            .as_ref()
+            .and_then(|complexity| complexity.min_length),
+        requires_username: options.requires_username,
+        enabled_applications: None,
+    }
+}
+
+/// The managed options a file declares, as Auth0 names them.
+pub fn database_options(desired: &DatabaseConnection) -> DatabaseOptions {
+    DatabaseOptions {
+        disable_signup: desired.disable_signup,
+        brute_force_protection: desired.brute_force_protection,
+        password_policy: desired.password_policy,
+        password_complexity_options: desired.password_min_length.map(|min_length| {
+            PasswordComplexity {
+                min_length: Some(min_length),
+            }
+        }),
+        requires_username: desired.requires_username,
+    }
 }
 
 /// The complete `options` object to PATCH: the live options with the fields the file
 /// declares replaced. Auth0 replaces `options` whole, so sending only our fields would drop
 /// `mfa`, `passkey_options`, `authentication_methods` and everything else set elsewhere.
 pub fn merge_options(raw_options: &Value, desired: &DatabaseConnection) -> Value {
-    let mut options = raw_options.as_object().cloned().unwrap_or_default();
-    if let Some(value) = desired.disable_signup {
-        options.insert("disable_signup".into(), json!(value));
-    }
-    if let Some(value) = desired.brute_force_protection {
-        options.insert("brute_force_protection".into(), json!(value));
-    }
-    if let Some(policy) = desired.password_policy {
-        options.insert("passwordPolicy".into(), json!(policy));
-    }
-    if let Some(length) = desired.password_min_length {
-        let complexity = options
-            .entry("password_complexity_options")
-            .or_insert_with(|| json!({}));
-        if let Some(complexity) = complexity.as_object_mut() {
-            complexity.insert("min_length".into(), json!(length));
-        }
-    }
-    if let Some(value) = desired.requires_username {
-        options.insert("requires_username".into(), json!(value));
-    }
-    Value::Object(options)
+    let live = raw_options.as_object().cloned().unwrap_or_default();
+    Value::Object(database_options(desired).merged_into(&live))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::live::recordings::response;
+    use crate::model::PasswordPolicy;
+    use serde_json::json;
 
     #[test]
     fn database_connection_options_become_model_fields() {

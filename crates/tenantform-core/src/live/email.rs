@@ -1,54 +1,84 @@
-//! The email provider (`GET /emails/provider`) and templates (`GET /email-templates/{name}`).
+//! The email provider (`GET /emails/provider`) and templates (`GET /email-templates/{name}`):
+//! the wire values with Auth0's meaning of absent fields filled in, into the model.
 
+use auth0_wire::email as wire;
 use serde_json::Value;
 
 use super::error::NormalizeError;
-use super::json::{bool_or, opt_str, opt_u32, parse_enum, str_or};
-use crate::model::email::TemplateSyntax;
-use crate::model::{EmailCredentials, EmailProvider, EmailTemplate};
+use super::json::wire as read;
+use crate::model::{
+    EmailCredentials, EmailProvider, EmailProviderName, EmailTemplate, TemplateName,
+};
 
 /// Normalizes the provider. Secret credentials are never returned by Auth0, so they stay
 /// `None`: the plan reports them as write-only instead of comparing them.
 pub fn normalize_email_provider(body: &Value) -> Result<EmailProvider, NormalizeError> {
-    let name = parse_enum(body, "name").ok_or_else(|| {
-        NormalizeError::new("email provider", "missing or unsupported provider `name`")
-    })?;
-    let credentials = body.get("credentials").unwrap_or(&Value::Null);
-    Ok(EmailProvider {
+    let provider: wire::EmailProvider = read(body, "email provider")?;
+    if provider.name.is_none() {
+        return Err(NormalizeError::new(
+            "email provider",
+            "missing or unsupported provider `name`",
+        ));
+    }
+    Ok(email_provider(&provider.completed()))
+}
+
+/// A provider as Auth0 shows one configured with only its name: what export leaves out of a
+/// file as Auth0's default.
+pub fn created_email_provider(name: EmailProviderName) -> EmailProvider {
+    let provider = wire::EmailProvider {
         name: Some(name),
-        enabled: Some(bool_or(body, "enabled", true)),
-        default_from_address: Some(str_or(body, "default_from_address", "")),
+        ..wire::EmailProvider::default()
+    };
+    email_provider(&provider.completed())
+}
+
+fn email_provider(provider: &wire::EmailProvider) -> EmailProvider {
+    let credentials = provider.credentials.clone().unwrap_or_default();
+    EmailProvider {
+        name: provider.name,
+        enabled: provider.enabled,
+        default_from_address: provider.default_from_address.clone(),
         credentials: EmailCredentials {
             api_key: None,
-            domain: opt_str(credentials, "domain"),
-            region: opt_str(credentials, "region"),
-            smtp_host: opt_str(credentials, "smtp_host"),
-            smtp_port: credentials
-                .get("smtp_port")
-                .and_then(Value::as_u64)
-                .and_then(|port| u16::try_from(port).ok()),
-            smtp_user: opt_str(credentials, "smtp_user"),
+            domain: credentials.domain,
+            region: credentials.region,
+            smtp_host: credentials.smtp_host,
+            smtp_port: credentials.smtp_port,
+            smtp_user: credentials.smtp_user,
             smtp_pass: None,
-            access_key_id: opt_str(credentials, "accessKeyId")
-                .or_else(|| opt_str(credentials, "access_key_id")),
+            access_key_id: credentials.access_key_id,
             secret_access_key: None,
         },
-    })
+    }
 }
 
 /// Normalizes a configured template (Auth0's camelCase fields into the model's snake_case).
 pub fn normalize_email_template(body: &Value) -> EmailTemplate {
+    let template: wire::EmailTemplate = serde_json::from_value(body.clone()).unwrap_or_default();
+    email_template(&template.completed())
+}
+
+/// A configured template with nothing set: what export leaves out of a file as Auth0's default.
+pub fn created_email_template(name: TemplateName) -> EmailTemplate {
+    let template = wire::EmailTemplate {
+        template: Some(name),
+        ..wire::EmailTemplate::default()
+    };
+    email_template(&template.completed())
+}
+
+fn email_template(template: &wire::EmailTemplate) -> EmailTemplate {
     EmailTemplate {
-        enabled: Some(bool_or(body, "enabled", false)),
-        subject: Some(str_or(body, "subject", "")),
-        from: Some(str_or(body, "from", "")),
-        body: Some(str_or(body, "body", "")),
+        enabled: template.enabled,
+        subject: template.subject.clone(),
+        from: template.from.clone(),
+        body: template.body.clone(),
         body_file: None,
-        result_url: Some(str_or(body, "resultUrl", "")),
-        url_lifetime_in_seconds: opt_u32(body, "urlLifetimeInSeconds"),
-        include_email_in_redirect: Some(bool_or(body, "includeEmailInRedirect", false)),
-        // A template without `syntax` is liquid, the only syntax Auth0 has.
-        syntax: Some(parse_enum(body, "syntax").unwrap_or(TemplateSyntax::Liquid)),
+        result_url: template.result_url.clone(),
+        url_lifetime_in_seconds: template.url_lifetime_in_seconds,
+        include_email_in_redirect: template.include_email_in_redirect,
+        syntax: template.syntax,
     }
 }
 
@@ -56,7 +86,7 @@ pub fn normalize_email_template(body: &Value) -> EmailTemplate {
 mod tests {
     use super::*;
     use crate::live::recordings::response;
-    use crate::model::EmailProviderName;
+    use crate::model::email::TemplateSyntax;
 
     #[test]
     fn smtp_provider_keeps_public_credentials_only() {

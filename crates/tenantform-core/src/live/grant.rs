@@ -1,18 +1,21 @@
 //! Client grants (`GET /client-grants`).
 
+use auth0_wire::ClientGrant;
 use serde_json::Value;
 
 use super::error::NormalizeError;
-use super::json::{bool_or, required_str, strings};
+use super::json::{required, wire};
 use super::snapshot::LiveGrant;
 
 pub fn normalize_grant(body: &Value) -> Result<LiveGrant, NormalizeError> {
+    const KIND: &str = "client grant";
+    let grant: ClientGrant = wire(body, KIND)?;
     Ok(LiveGrant {
-        id: required_str(body, "id", "client grant")?,
-        client_id: required_str(body, "client_id", "client grant")?,
-        audience: required_str(body, "audience", "client grant")?,
-        scopes: strings(body, "scope"),
-        is_system: bool_or(body, "is_system", false),
+        id: required(grant.id, "id", KIND)?,
+        client_id: required(grant.client_id, "client_id", KIND)?,
+        audience: required(grant.audience, "audience", KIND)?,
+        scopes: grant.scope.unwrap_or_default(),
+        is_system: grant.is_system.unwrap_or(false),
     })
 }
 

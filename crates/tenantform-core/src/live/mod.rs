@@ -19,15 +19,18 @@ mod tenant_settings;
 mod user;
 
 pub use action::normalize_action;
-pub use application::normalize_application;
-pub use connection::{merge_options, normalize_connection};
-pub use email::{normalize_email_provider, normalize_email_template};
+pub use application::{created_application, normalize_application};
+pub use connection::{created_connection, database_options, merge_options, normalize_connection};
+pub use email::{
+    created_email_provider, created_email_template, normalize_email_provider,
+    normalize_email_template,
+};
 pub use error::NormalizeError;
 pub use grant::normalize_grant;
 pub use raw::{RawConnection, RawTenant, normalize};
 pub use read_set::ReadSet;
 pub use snapshot::{LiveAction, LiveApplication, LiveConnection, LiveGrant, LiveTenant, LiveUser};
-pub use tenant_settings::normalize_tenant_settings;
+pub use tenant_settings::{created_tenant_settings, normalize_tenant_settings};
 pub use user::normalize_user;
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use super::grant::normalize_grant;
 use super::snapshot::LiveTenant;
 use super::tenant_settings::normalize_tenant_settings;
 use super::user::normalize_user;
-use crate::model::{TemplateName, Trigger};
+use crate::model::Trigger;
 
 /// Everything the reader fetched, as Auth0 returned it (list items, pages concatenated).
 #[derive(Debug, Clone, Default)]
@@ -78,12 +78,11 @@ pub fn normalize(raw: &RawTenant) -> Result<LiveTenant, NormalizeError> {
         ..LiveTenant::default()
     };
     for body in &raw.email_templates {
-        let name: TemplateName = body
-            .get("template")
-            .and_then(|name| serde_json::from_value(name.clone()).ok())
-            .ok_or_else(|| {
-                NormalizeError::new("email template", "missing or unknown `template`")
-            })?;
+        let template: auth0_wire::EmailTemplate = serde_json::from_value(body.clone())
+            .map_err(|error| NormalizeError::new("email template", error.to_string()))?;
+        let name = template.template.ok_or_else(|| {
+            NormalizeError::new("email template", "missing or unknown `template`")
+        })?;
         live.email_templates
             .insert(name, normalize_email_template(body));
     }

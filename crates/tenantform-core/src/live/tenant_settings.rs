@@ -1,43 +1,21 @@
-//! Tenant settings (`GET /tenants/settings`).
+//! Tenant settings (`GET /tenants/settings`): the wire settings with Auth0's meaning of absent
+//! fields filled in, projected onto the model by field name.
 
+use auth0_wire::TenantSettings as WireSettings;
+use auth0_wire::shape::project;
 use serde_json::Value;
 
-use super::json::{bool_or, str_or};
-use crate::model::{TenantFlags, TenantSettings};
-
-/// Auth0's session lifetimes when the tenant never set them, in hours.
-const DEFAULT_SESSION_LIFETIME: f64 = 168.0;
-const DEFAULT_IDLE_SESSION_LIFETIME: f64 = 72.0;
+use crate::model::TenantSettings;
 
 pub fn normalize_tenant_settings(body: &Value) -> TenantSettings {
-    let flags = body.get("flags").unwrap_or(&Value::Null);
-    let hours = |key: &str, default: f64| body.get(key).and_then(Value::as_f64).unwrap_or(default);
-    TenantSettings {
-        friendly_name: Some(str_or(body, "friendly_name", "")),
-        support_email: Some(str_or(body, "support_email", "")),
-        support_url: Some(str_or(body, "support_url", "")),
-        default_redirection_uri: Some(str_or(body, "default_redirection_uri", "")),
-        session_lifetime: Some(hours("session_lifetime", DEFAULT_SESSION_LIFETIME)),
-        idle_session_lifetime: Some(hours(
-            "idle_session_lifetime",
-            DEFAULT_IDLE_SESSION_LIFETIME,
-        )),
-        flags: Some(TenantFlags {
-            // "Enable Application Connections" is on in a new tenant, and GET omits it then.
-            enable_client_connections: Some(bool_or(flags, "enable_client_connections", true)),
-            enable_public_signup_user_exists_error: Some(bool_or(
-                flags,
-                "enable_public_signup_user_exists_error",
-                false,
-            )),
-            revoke_refresh_token_grant: Some(bool_or(flags, "revoke_refresh_token_grant", false)),
-            disable_clickjack_protection_headers: Some(bool_or(
-                flags,
-                "disable_clickjack_protection_headers",
-                false,
-            )),
-        }),
-    }
+    let settings: WireSettings = serde_json::from_value(body.clone()).unwrap_or_default();
+    project(&settings.completed()).expect("every tenant setting of the model is a wire setting")
+}
+
+/// The settings of a new tenant: what export leaves out of a file as Auth0's default.
+pub fn created_tenant_settings() -> TenantSettings {
+    project(&WireSettings::created().completed())
+        .expect("every tenant setting of the model is a wire setting")
 }
 
 #[cfg(test)]

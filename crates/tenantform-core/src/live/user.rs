@@ -1,30 +1,21 @@
 //! Users (`GET /users-by-email`).
 
+use auth0_wire::User;
 use serde_json::Value;
 
 use super::error::NormalizeError;
-use super::json::required_str;
+use super::json::{required, wire};
 use super::snapshot::LiveUser;
 
 pub fn normalize_user(body: &Value) -> Result<LiveUser, NormalizeError> {
-    let connection = body
-        .get("identities")
-        .and_then(Value::as_array)
-        .and_then(|ids| ids.first())
-        .and_then(|identity| identity.get("connection"))
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
+    const KIND: &str = "user";
+    let user: User = wire(body, KIND)?;
     Ok(LiveUser {
-        user_id: required_str(body, "user_id", "user")?,
-        email: required_str(body, "email", "user")?,
-        connection,
+        connection: user.connection().unwrap_or_default().to_owned(),
+        user_id: required(user.user_id, "user_id", KIND)?,
+        email: required(user.email, "email", KIND)?,
         // Auth0 removes `app_metadata` entirely when it becomes empty.
-        app_metadata: body
-            .get("app_metadata")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default(),
+        app_metadata: user.app_metadata.unwrap_or_default(),
     })
 }
 

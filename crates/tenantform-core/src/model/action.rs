@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::secret::SecretRef;
 
+pub use auth0_wire::action::Trigger;
+
 /// An Action. Its code lives in a file under `actions/`; tenantform builds and deploys it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -58,8 +60,8 @@ impl Action {
     }
 }
 
-/// The runtime Actions get when the file does not say.
-pub const DEFAULT_RUNTIME: &str = "node22";
+/// The runtime Actions get when the file does not say: Auth0's default.
+pub use auth0_wire::action::DEFAULT_RUNTIME;
 
 /// An npm dependency of an Action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -67,49 +69,4 @@ pub const DEFAULT_RUNTIME: &str = "node22";
 pub struct Dependency {
     pub name: String,
     pub version: String,
-}
-
-/// Action triggers.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Trigger {
-    /// After a successful login, before tokens are issued: the invite-only gate.
-    PostLogin,
-    CredentialsExchange,
-    PreUserRegistration,
-    PostUserRegistration,
-    PostChangePassword,
-    SendPhoneMessage,
-    PasswordResetPostChallenge,
-}
-
-impl Trigger {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Trigger::PostLogin => "post-login",
-            Trigger::CredentialsExchange => "credentials-exchange",
-            Trigger::PreUserRegistration => "pre-user-registration",
-            Trigger::PostUserRegistration => "post-user-registration",
-            Trigger::PostChangePassword => "post-change-password",
-            Trigger::SendPhoneMessage => "send-phone-message",
-            Trigger::PasswordResetPostChallenge => "password-reset-post-challenge",
-        }
-    }
-
-    /// The trigger version Actions are created for.
-    pub fn version(self) -> &'static str {
-        match self {
-            Trigger::PostLogin => "v3",
-            Trigger::PasswordResetPostChallenge => "v1",
-            _ => "v2",
-        }
-    }
-}
-
-impl std::fmt::Display for Trigger {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

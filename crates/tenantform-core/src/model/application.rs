@@ -1,7 +1,13 @@
 //! Applications (Auth0 clients), keyed in the file by a stable name.
+//!
+//! The fields share their names with the wire type [`auth0_wire::Client`]: a live client
+//! becomes an `Application` (and an `Application` a request body) by projection, so a new
+//! field is added here and there, and nowhere else.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+pub use auth0_wire::client::{AppType, JwtAlg, TokenEndpointAuthMethod};
 
 /// An application (an Auth0 client). Fields left out are not managed: tenantform neither
 /// compares nor changes them (Auth0's defaults apply on create).
@@ -63,39 +69,6 @@ pub struct Application {
     pub jwt_configuration: Option<JwtConfiguration>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AppType {
-    /// Regular Web Application (Streamlit, server-side apps).
-    RegularWeb,
-    /// Machine to Machine application.
-    NonInteractive,
-    /// Single Page Application.
-    Spa,
-    /// Native application.
-    Native,
-}
-
-impl AppType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AppType::RegularWeb => "regular_web",
-            AppType::NonInteractive => "non_interactive",
-            AppType::Spa => "spa",
-            AppType::Native => "native",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TokenEndpointAuthMethod {
-    None,
-    ClientSecretPost,
-    /// "Client Secret (Basic)" in the dashboard: what the runbook selects.
-    ClientSecretBasic,
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JwtConfiguration {
@@ -108,26 +81,5 @@ pub struct JwtConfiguration {
     pub lifetime_in_seconds: Option<u32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub enum JwtAlg {
-    HS256,
-    RS256,
-    PS256,
-}
-
 /// Grant types Auth0 accepts on a client.
-pub const KNOWN_GRANT_TYPES: &[&str] = &[
-    "authorization_code",
-    "implicit",
-    "refresh_token",
-    "client_credentials",
-    "password",
-    "http://auth0.com/oauth/grant-type/password-realm",
-    "http://auth0.com/oauth/grant-type/mfa-oob",
-    "http://auth0.com/oauth/grant-type/mfa-otp",
-    "http://auth0.com/oauth/grant-type/mfa-recovery-code",
-    "http://auth0.com/oauth/grant-type/passwordless/otp",
-    "urn:ietf:params:oauth:grant-type:device_code",
-    "urn:ietf:params:oauth:grant-type:token-exchange",
-    "urn:openid:params:grant-type:ciba",
-];
+pub use auth0_wire::client::GRANT_TYPES as KNOWN_GRANT_TYPES;

@@ -3,6 +3,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use auth0_wire::connection::PasswordPolicy;
+
 /// A database connection (strategy `auth0`). Its `name` can never change in Auth0: a rename is
 /// a delete and a create that loses every user, which tenantform only does when told to.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -49,14 +51,4 @@ impl DatabaseConnection {
     pub fn auth0_name<'a>(&'a self, key: &'a str) -> &'a str {
         self.name.as_deref().unwrap_or(key)
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PasswordPolicy {
-    None,
-    Low,
-    Fair,
-    Good,
-    Excellent,
 }

@@ -1,11 +1,11 @@
 //! The email provider and email templates.
 
-use std::fmt;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::secret::SecretRef;
+
+pub use auth0_wire::email::{EmailProviderName, TemplateName, TemplateSyntax};
 
 /// The tenant's email provider (a singleton in Auth0).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -27,45 +27,6 @@ pub struct EmailProvider {
     /// `${VAR}` references; Auth0 never returns them, so a plan cannot see their drift.
     #[serde(default, skip_serializing_if = "EmailCredentials::is_empty")]
     pub credentials: EmailCredentials,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EmailProviderName {
-    Mailgun,
-    Smtp,
-    Sendgrid,
-    Ses,
-    Mandrill,
-    Sparkpost,
-}
-
-impl EmailProviderName {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EmailProviderName::Mailgun => "mailgun",
-            EmailProviderName::Smtp => "smtp",
-            EmailProviderName::Sendgrid => "sendgrid",
-            EmailProviderName::Ses => "ses",
-            EmailProviderName::Mandrill => "mandrill",
-            EmailProviderName::Sparkpost => "sparkpost",
-        }
-    }
-
-    /// The secret credentials this provider requires.
-    pub fn required_secrets(self) -> &'static [&'static str] {
-        match self {
-            EmailProviderName::Smtp => &["smtp_pass"],
-            EmailProviderName::Ses => &["secret_access_key"],
-            _ => &["api_key"],
-        }
-    }
-}
-
-impl fmt::Display for EmailProviderName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// Provider credentials. Which fields apply depends on the provider.
@@ -158,80 +119,4 @@ pub struct EmailTemplate {
     /// Template syntax; Auth0 supports only `liquid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syntax: Option<TemplateSyntax>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TemplateSyntax {
-    Liquid,
-}
-
-/// Auth0's email template names.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum TemplateName {
-    /// Verification Email (link).
-    VerifyEmail,
-    /// Verification Email (code).
-    VerifyEmailByCode,
-    /// Change Password (link): the invitation and reset email of the runbook.
-    ResetEmail,
-    /// Change Password (code).
-    ResetEmailByCode,
-    /// Welcome Email.
-    WelcomeEmail,
-    BlockedAccount,
-    StolenCredentials,
-    EnrollmentEmail,
-    MfaOobCode,
-    UserInvitation,
-    /// Legacy change-password template.
-    ChangePassword,
-    /// Legacy password-reset template.
-    PasswordReset,
-    AsyncApproval,
-}
-
-impl TemplateName {
-    pub const ALL: [TemplateName; 13] = [
-        TemplateName::VerifyEmail,
-        TemplateName::VerifyEmailByCode,
-        TemplateName::ResetEmail,
-        TemplateName::ResetEmailByCode,
-        TemplateName::WelcomeEmail,
-        TemplateName::BlockedAccount,
-        TemplateName::StolenCredentials,
-        TemplateName::EnrollmentEmail,
-        TemplateName::MfaOobCode,
-        TemplateName::UserInvitation,
-        TemplateName::ChangePassword,
-        TemplateName::PasswordReset,
-        TemplateName::AsyncApproval,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TemplateName::VerifyEmail => "verify_email",
-            TemplateName::VerifyEmailByCode => "verify_email_by_code",
-            TemplateName::ResetEmail => "reset_email",
-            TemplateName::ResetEmailByCode => "reset_email_by_code",
-            TemplateName::WelcomeEmail => "welcome_email",
-            TemplateName::BlockedAccount => "blocked_account",
-            TemplateName::StolenCredentials => "stolen_credentials",
-            TemplateName::EnrollmentEmail => "enrollment_email",
-            TemplateName::MfaOobCode => "mfa_oob_code",
-            TemplateName::UserInvitation => "user_invitation",
-            TemplateName::ChangePassword => "change_password",
-            TemplateName::PasswordReset => "password_reset",
-            TemplateName::AsyncApproval => "async_approval",
-        }
-    }
-}
-
-impl fmt::Display for TemplateName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

@@ -1,0 +1,207 @@
+//! Connections (`/connections`): database connections (strategy `auth0`) and the options
+//! tenantform manages, as the Management API sends them, and what Auth0 gives a new one.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::lenient;
+
+/// The strategy of a database connection.
+pub const DATABASE_STRATEGY: &str = "auth0";
+
+/// A connection as `GET /connections` returns it. `options` stays raw: `PATCH` replaces it
+/// whole, so an update must carry every option, managed or not ([`DatabaseOptions::merged_into`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Connection {
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    /// Immutable: a rename is a delete and a create.
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub strategy: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub options: Option<Map<String, Value>>,
+    /// Deprecated (end of life 2026-07-13): `GET /connections/{id}/clients` replaces it.
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enabled_clients: Option<Vec<String>>,
+}
+
+/// The options of a database connection that tenantform manages.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DatabaseOptions {
+    /// "Disable Sign Ups".
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disable_signup: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub brute_force_protection: Option<bool>,
+    /// `null` is no policy, as `none` is.
+    #[serde(
+        rename = "passwordPolicy",
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub password_policy: Option<PasswordPolicy>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub password_complexity_options: Option<PasswordComplexity>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub requires_username: Option<bool>,
+}
+
+/// `options.password_complexity_options`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordComplexity {
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_length: Option<u32>,
+}
+
+impl DatabaseOptions {
+    /// The managed options as `POST /connections` gives a database connection that does not
+    /// send them (recorded: `passwordPolicy: good`, brute-force protection on).
+    pub fn created() -> DatabaseOptions {
+        DatabaseOptions {
+            brute_force_protection: Some(true),
+            password_policy: Some(PasswordPolicy::Good),
+            ..DatabaseOptions::default()
+        }
+    }
+
+    /// What each managed option means when the options leave it out: off, and no password
+    /// policy. An absent minimum length stays absent (no minimum of its own).
+    pub fn when_absent() -> DatabaseOptions {
+        DatabaseOptions {
+            disable_signup: Some(false),
+            brute_force_protection: Some(false),
+            password_policy: Some(PasswordPolicy::None),
+            password_complexity_options: None,
+            requires_username: Some(false),
+        }
+    }
+
+    /// The managed options read from a connection's raw `options`, every absent one as Auth0
+    /// means it.
+    pub fn read(options: &Map<String, Value>) -> DatabaseOptions {
+        let read: DatabaseOptions =
+            serde_json::from_value(Value::Object(options.clone())).unwrap_or_default();
+        crate::shape::or_defaults(&read, &DatabaseOptions::when_absent())
+    }
+
+    /// The complete `options` object to send: `options` with the managed fields set here
+    /// replaced (nested objects field by field), everything else kept.
+    pub fn merged_into(&self, options: &Map<String, Value>) -> Map<String, Value> {
+        let mut merged = options.clone();
+        crate::shape::overlay_object(&mut merged, crate::shape::to_object(self));
+        merged
+    }
+}
+
+// `options.passwordPolicy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordPolicy {
+    None,
+    Low,
+    Fair,
+    Good,
+    Excellent,
+}
+
+/// The body of `GET /connections/{id}/clients`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionClients {
+    pub clients: Vec<EnabledClient>,
+}
+
+/// One item of [`ConnectionClients`] (`PATCH` takes `{client_id, status}` items instead).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnabledClient {
+    pub client_id: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn object(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn absent_and_null_options_read_as_auth0_means_them() {
+        let options = DatabaseOptions::read(&object(json!({"passwordPolicy": null, "mfa": {}})));
+        assert_eq!(options.password_policy, Some(PasswordPolicy::None));
+        assert_eq!(options.disable_signup, Some(false));
+        assert_eq!(options.password_complexity_options, None);
+    }
+
+    #[test]
+    fn merging_keeps_unmanaged_options_and_nested_fields() {
+        let live = object(json!({
+            "mfa": {"active": true},
+            "password_complexity_options": {"min_length": 6, "character_types": ["lower"]},
+            "disable_signup": false,
+        }));
+        let desired = DatabaseOptions {
+            disable_signup: Some(true),
+            password_complexity_options: Some(PasswordComplexity {
+                min_length: Some(12),
+            }),
+            ..DatabaseOptions::default()
+        };
+        let merged = desired.merged_into(&live);
+        assert_eq!(
+            Value::Object(merged),
+            json!({
+                "mfa": {"active": true},
+                "password_complexity_options": {"min_length": 12, "character_types": ["lower"]},
+                "disable_signup": true,
+            })
+        );
+    }
+}

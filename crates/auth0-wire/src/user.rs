@@ -1,0 +1,89 @@
+//! Users (`/users`, `/users-by-email`) and password-change tickets.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::lenient;
+use crate::secrets::Secret;
+
+/// A user as the Management API returns it, reduced to what bootstrap users manage.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_id: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email_verified: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identities: Option<Vec<Identity>>,
+    /// Auth0 removes it entirely when it becomes empty.
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub app_metadata: Option<Map<String, Value>>,
+}
+
+impl User {
+    /// The connection of the first identity.
+    pub fn connection(&self) -> Option<&str> {
+        self.identities.as_ref()?.first()?.connection.as_deref()
+    }
+}
+
+/// `identities[]`, reduced to the connection.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub connection: Option<String>,
+}
+
+/// The body of `POST /users` for a database user. `app_metadata` then merges key by key on
+/// `PATCH` (`null` deletes a key).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewUser {
+    pub connection: String,
+    pub email: String,
+    /// Required for database users.
+    pub password: Secret,
+    pub verify_email: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub app_metadata: Map<String, Value>,
+}
+
+/// The body of `POST /tickets/password-change`; the answer is `{"ticket": url}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChangeTicket {
+    pub user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_sec: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mark_email_as_verified: Option<bool>,
+}
