@@ -15,3 +15,4 @@ pub mod export;
 pub mod planning;
 pub mod printer;
 pub mod render;
+pub mod session;

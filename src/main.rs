@@ -4,23 +4,25 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use tenantform::cli::Cli;
+use tenantform::printer::Printer;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let printer = Printer::new(&cli.output);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
+            printer.error(&format!("cannot start the async runtime: {error}"));
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(tenantform::commands::run(cli)) {
+    match runtime.block_on(tenantform::commands::run(cli.command, &printer)) {
         Ok(status) => ExitCode::from(status.code()),
         Err(error) => {
             if is_broken_pipe(&error) {
                 return ExitCode::SUCCESS;
             }
-            anstream::eprintln!("error: {error:#}");
+            printer.error(&format!("{error:#}"));
             ExitCode::from(1)
         }
     }

@@ -1,6 +1,7 @@
 //! Planning against a live tenant: read what the file manages, normalize it, diff it. The one
-//! place that composes the API reader with the pure [`tenantform_core::plan::diff`], shared by `plan`,
-//! `apply` (before and after executing), `demo` and the benchmarks.
+//! place that composes the API reader with the pure [`tenantform_core::plan::diff`], shared by
+//! `plan`, the apply workflow (before and after executing, and to check a saved plan), `demo`
+//! and the benchmarks.
 
 use crate::api::{ApiError, ManagementClient, read_tenant::read_tenant};
 use tenantform_core::live::{self, LiveTenant, NormalizeError, ReadSet};
@@ -29,9 +30,13 @@ pub async fn plan_tenant(
     tenant: &TenantFile,
     options: PlanOptions,
 ) -> Result<(Plan, LiveTenant), PlanningError> {
-    let mut reads = ReadSet::for_tenant(tenant);
-    // Unmanaged resources can only be listed if the whole collections are read.
-    reads.clients |= options.show_unmanaged;
+    let read_set = ReadSet::for_tenant(tenant);
+    // Unmanaged resources can only be listed if the whole collections are read; the plan
+    // still records (and fingerprints) only what the file manages.
+    let reads = ReadSet {
+        clients: read_set.clients || options.show_unmanaged,
+        ..read_set.clone()
+    };
     let live = read_live(client, &reads).await?;
     let context = PlanContext {
         origin: client.settings().origin(),
@@ -40,7 +45,7 @@ pub async fn plan_tenant(
         force_secrets: options.force_secrets,
         show_unmanaged: options.show_unmanaged,
     };
-    let plan = plan::diff(tenant, &live, &context);
+    let plan = plan::diff(tenant, &live, read_set, &context);
     Ok((plan, live))
 }
 

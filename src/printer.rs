@@ -1,26 +1,33 @@
-//! Owns what the user sees: results on stdout, progress and diagnostics on stderr, shaped by
-//! `--quiet`, `--verbose`, `--color` and `--no-progress`.
+//! Owns what the user sees: results on stdout, progress, diagnostics, warnings and errors on
+//! stderr, shaped by `--quiet`, `--verbose`, `--color` (and `NO_COLOR`) and `--no-progress`.
+//! Nothing else in the tool prints.
 
-use std::io::IsTerminal;
+use std::fmt::Display;
+use std::io::{BufRead as _, IsTerminal as _, Write};
+use std::time::Duration;
 
-use crate::cli::{ColorChoice, OutputArgs};
+use anstream::AutoStream;
+use anstream::stream::RawStream;
+use anstyle::{AnsiColor, Style};
+
+use crate::cli::{ColorChoice, OutputArgs, PlanFormat};
+use tenantform_core::model::Diagnostic;
+use tenantform_core::plan::Plan;
+use tenantform_core::plan::view::{self, HumanOptions};
 
 #[derive(Debug, Clone)]
 pub struct Printer {
     quiet: bool,
     verbose: bool,
-    color: bool,
+    /// ANSI colors on stdout (results, the plan).
+    stdout_color: bool,
+    /// ANSI colors on stderr (diagnostics, warnings, errors).
+    stderr_color: bool,
     progress: bool,
 }
 
 impl Printer {
     pub fn new(args: &OutputArgs) -> Self {
-        let stdout_tty = std::io::stdout().is_terminal();
-        let color = match args.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => stdout_tty && std::env::var_os("NO_COLOR").is_none(),
-        };
         let progress = !args.no_progress
             && !args.quiet
             && std::io::stderr().is_terminal()
@@ -28,7 +35,8 @@ impl Printer {
         Self {
             quiet: args.quiet,
             verbose: args.verbose,
-            color,
+            stdout_color: colored(args.color, &std::io::stdout()),
+            stderr_color: colored(args.color, &std::io::stderr()),
             progress,
         }
     }
@@ -38,19 +46,15 @@ impl Printer {
         Self {
             quiet: false,
             verbose: false,
-            color: false,
+            stdout_color: false,
+            stderr_color: false,
             progress: false,
         }
     }
 
     /// Whether stdout output may use ANSI colors.
     pub fn color(&self) -> bool {
-        self.color
-    }
-
-    /// Whether to draw progress bars (a terminal, not CI, not quiet).
-    pub fn progress(&self) -> bool {
-        self.progress
+        self.stdout_color
     }
 
     pub fn is_quiet(&self) -> bool {
@@ -59,26 +63,175 @@ impl Printer {
 
     /// The command's result: always printed, on stdout.
     pub fn result(&self, text: &str) {
-        anstream::println!("{text}");
+        self.stdout(text);
+    }
+
+    /// The plan in `format`, on stdout (the human view colored when stdout is).
+    pub fn plan(&self, plan: &Plan, format: PlanFormat) {
+        let text = match format {
+            PlanFormat::Human => view::human(
+                plan,
+                HumanOptions {
+                    color: self.stdout_color,
+                },
+            ),
+            PlanFormat::Json => view::json(plan),
+            PlanFormat::Markdown => view::markdown(plan),
+        };
+        self.stdout(text.trim_end());
     }
 
     /// Progress and status lines, on stderr, unless `--quiet`.
     pub fn status(&self, text: &str) {
         if !self.quiet {
-            anstream::eprintln!("{text}");
+            self.stderr(text);
         }
     }
 
     /// Detail shown with `--verbose`, on stderr.
     pub fn detail(&self, text: &str) {
         if self.verbose && !self.quiet {
-            anstream::eprintln!("{text}");
+            self.stderr(text);
         }
     }
 
-    /// A warning, on stderr, even with `--quiet`.
+    /// A warning about the run, on stderr, even with `--quiet`.
     pub fn warning(&self, text: &str) {
-        let style = anstyle::AnsiColor::Yellow.on_default().bold();
-        anstream::eprintln!("{style}warning{style:#}: {text}");
+        self.labelled(AnsiColor::Yellow, "warning", text);
+    }
+
+    /// The error that ends the command, on stderr.
+    pub fn error(&self, text: &str) {
+        self.labelled(AnsiColor::Red, "error", text);
+    }
+
+    /// Problems found in tenant files, on stderr: errors always, warnings unless `--quiet`.
+    pub fn diagnostics(&self, diagnostics: &[Diagnostic]) {
+        for diagnostic in diagnostics {
+            if diagnostic.is_error() || !self.quiet {
+                self.stderr(diagnostic.styled(self.stderr_color));
+            }
+        }
+    }
+
+    /// Asks `question` on stderr and reads one line from stdin; `None` when stdin is not a
+    /// terminal (there is nobody to ask).
+    pub fn ask(&self, question: &str) -> std::io::Result<Option<String>> {
+        if !std::io::stdin().is_terminal() {
+            return Ok(None);
+        }
+        let mut stderr = stream(std::io::stderr().lock(), self.stderr_color);
+        write!(stderr, "{question}")?;
+        stderr.flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        Ok(Some(answer))
+    }
+
+    /// A progress bar of `total` steps on stderr when progress is drawn (a terminal, not CI,
+    /// not `--quiet`, not `--no-progress`); otherwise its lines are plain status lines.
+    pub fn progress_bar(&self, total: u64) -> Progress<'_> {
+        let bar = self.progress.then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} [{pos}/{len}] {wide_msg} {elapsed}",
+                )
+                .expect("a valid template"),
+            );
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        Progress { printer: self, bar }
+    }
+
+    fn labelled(&self, color: AnsiColor, label: &str, text: &str) {
+        let style = if self.stderr_color {
+            color.on_default().bold()
+        } else {
+            Style::new()
+        };
+        self.stderr(format_args!("{style}{label}{style:#}: {text}"));
+    }
+
+    fn stdout(&self, line: impl Display) {
+        write_line(
+            &mut stream(std::io::stdout().lock(), self.stdout_color),
+            line,
+        );
+    }
+
+    fn stderr(&self, line: impl Display) {
+        write_line(
+            &mut stream(std::io::stderr().lock(), self.stderr_color),
+            line,
+        );
+    }
+}
+
+/// Progress through a known number of steps: a bar on a terminal, status lines elsewhere.
+pub struct Progress<'a> {
+    printer: &'a Printer,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress<'_> {
+    /// What is being done now (shown beside the bar).
+    pub fn working_on(&self, message: String) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(message);
+        }
+    }
+
+    /// One step done.
+    pub fn step(&self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+
+    /// A status line, printed above the bar.
+    pub fn line(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(text),
+            None => self.printer.status(text),
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// `--color always|never`, or for `auto` what the stream and the environment allow
+/// (a terminal; `NO_COLOR`, `CLICOLOR` and `CLICOLOR_FORCE` honoured).
+fn colored(choice: ColorChoice, stream: &impl RawStream) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => AutoStream::choice(stream) != anstream::ColorChoice::Never,
+    }
+}
+
+/// `raw` with ANSI sequences passed through when `color`, stripped otherwise.
+fn stream<S: RawStream>(raw: S, color: bool) -> AutoStream<S> {
+    let choice = if color {
+        anstream::ColorChoice::Always
+    } else {
+        anstream::ColorChoice::Never
+    };
+    AutoStream::new(raw, choice)
+}
+
+/// Writes one line; a closed pipe is not an error (`tenantform plan | head`).
+fn write_line(stream: &mut impl Write, line: impl Display) {
+    match writeln!(stream, "{line}") {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            panic!("failed printing: {error}");
+        }
+        Err(_) | Ok(()) => {}
     }
 }

@@ -12,10 +12,9 @@ use serde_json::json;
 
 use crate::api::{ConnectionSettings, ManagementClient};
 use crate::apply::ApplyOptions;
-use crate::cli::{DemoArgs, OutputArgs};
+use crate::apply::workflow::{execute_with_progress, verify};
+use crate::cli::{DemoArgs, PlanFormat};
 use crate::commands::ExitStatus;
-use crate::commands::apply::{apply_plan, verify};
-use crate::commands::validate::print_diagnostics;
 use crate::planning::{PlanOptions, plan_tenant};
 use crate::printer::Printer;
 use crate::render::{
@@ -26,25 +25,23 @@ use auth0_emulator::{Emulator, EmulatorOptions};
 use tenantform_core::model::LoadedTenant;
 use tenantform_core::model::load::{LoadOptions, load_tenant_with};
 use tenantform_core::model::variables::Variables;
-use tenantform_core::plan::{HumanOptions, Plan, render_human};
 
 /// Secret variables the example needs; the demo sets a stand-in in-process when unset.
 const DEMO_SECRETS: &[(&str, &str)] = &[("MAILGUN_API_KEY", "demo-mailgun-key-not-a-real-one")];
 
 /// The emulated tenant the demo ran against: what a render step needs to write secrets.
-pub struct DemoTenant {
+struct DemoTenant {
     /// `http://127.0.0.1:PORT` (what AUTH0_DOMAIN is set to).
-    pub domain: String,
+    domain: String,
     /// The M2M client tenantform signed in with (it may read other clients' secrets).
-    pub client_id: String,
-    pub client_secret: SecretString,
+    client_id: String,
+    client_secret: SecretString,
 }
 
-pub async fn run(args: DemoArgs, output: &OutputArgs) -> anyhow::Result<ExitStatus> {
-    let printer = Printer::new(output);
+pub async fn run(args: DemoArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     step(
-        &printer,
+        printer,
         "1/6",
         "Start an emulated Auth0 tenant on 127.0.0.1 (in this process; no account needed)",
     );
@@ -63,7 +60,7 @@ pub async fn run(args: DemoArgs, output: &OutputArgs) -> anyhow::Result<ExitStat
     printer.status(&format!("  AUTH0_DOMAIN={}", tenant.domain));
 
     step(
-        &printer,
+        printer,
         "2/6",
         "Set it up the way it often looks after clicking through the dashboard",
     );
@@ -72,52 +69,54 @@ pub async fn run(args: DemoArgs, output: &OutputArgs) -> anyhow::Result<ExitStat
         printer.status(&format!("  - {line}"));
     }
 
-    let loaded = load_with_demo_secrets(&args.file, &printer)?;
+    let loaded = load_with_demo_secrets(&args.file, printer)?;
     let options = PlanOptions::default();
 
     step(
-        &printer,
+        printer,
         "3/6",
         &format!("tenantform plan {}", args.file.display()),
     );
     let before = client.stats().requests;
     let (plan, _) = plan_tenant(&client, &loaded.tenant, options).await?;
-    show(&printer, &plan);
+    printer.plan(&plan, PlanFormat::Human);
     printer.status(&format!(
         "  (read with {} requests)",
         client.stats().requests - before
     ));
 
     step(
-        &printer,
+        printer,
         "4/6",
         &format!("tenantform apply {} --auto-approve", args.file.display()),
     );
-    let report = apply_plan(&client, &plan, ApplyOptions::default(), &printer).await?;
+    let report = execute_with_progress(&client, &plan, ApplyOptions::default(), printer).await?;
     if !report.is_complete() {
         emulator.shutdown().await?;
         return Ok(ExitStatus::Failure);
     }
 
     step(
-        &printer,
+        printer,
         "5/6",
         &format!("tenantform plan {} (again)", args.file.display()),
     );
     let before = client.stats().requests;
     let (again, _) = plan_tenant(&client, &loaded.tenant, options).await?;
-    show(&printer, &again);
+    printer.plan(&again, PlanFormat::Human);
     printer.status(&format!(
         "  (read with {} requests)",
         client.stats().requests - before
     ));
-    let status = if again.has_changes() {
-        verify(&client, &loaded.tenant, options, &printer).await?
-    } else {
+    let converged =
+        !again.has_changes() || verify(&client, &loaded.tenant, options, printer).await?;
+    let status = if converged {
         ExitStatus::Success
+    } else {
+        ExitStatus::Failure
     };
 
-    render_local_environment(&client, &loaded, &printer).await?;
+    render_local_environment(&client, &loaded, printer).await?;
     printer.result(&format!(
         "\nDemo finished in {:.1}s with {} Management API requests in total. Run it against your own tenant with AUTH0_DOMAIN, AUTH0_M2M_CLIENT_ID and AUTH0_M2M_CLIENT_SECRET set: `tenantform plan {}`.",
         started.elapsed().as_secs_f64(),
@@ -130,7 +129,7 @@ pub async fn run(args: DemoArgs, output: &OutputArgs) -> anyhow::Result<ExitStat
 
 /// The step after apply: the `local` environment of the app rendered from the emulated tenant
 /// into a temporary directory, shown with every secret masked.
-pub async fn render_local_environment(
+async fn render_local_environment(
     client: &ManagementClient,
     loaded: &LoadedTenant,
     printer: &Printer,
@@ -182,7 +181,7 @@ const SEEDED: &[&str] = &[
 ];
 
 /// Seeds the emulated tenant through its Management API, as a person might have.
-pub async fn seed_half_configured(client: &ManagementClient) -> anyhow::Result<()> {
+async fn seed_half_configured(client: &ManagementClient) -> anyhow::Result<()> {
     client
         .create_client(&json!({
             "name": "Acme Reporting Dashboard",
@@ -244,7 +243,7 @@ fn load_with_demo_secrets(path: &Path, printer: &Printer) -> anyhow::Result<Load
             require_secrets: true,
         },
     );
-    print_diagnostics(&diagnostics);
+    printer.diagnostics(&diagnostics);
     loaded.with_context(|| {
         format!(
             "cannot load {} (run the demo from the project directory, or pass --file)",
@@ -255,14 +254,4 @@ fn load_with_demo_secrets(path: &Path, printer: &Printer) -> anyhow::Result<Load
 
 fn step(printer: &Printer, number: &str, text: &str) {
     printer.result(&format!("\n==> [{number}] {text}"));
-}
-
-fn show(printer: &Printer, plan: &Plan) {
-    let text = render_human(
-        plan,
-        HumanOptions {
-            color: printer.color(),
-        },
-    );
-    printer.result(text.trim_end());
 }

@@ -2,11 +2,12 @@
 
 use secrecy::{ExposeSecret as _, SecretString};
 
-use crate::cli::{EmulateArgs, OutputArgs};
+use crate::cli::EmulateArgs;
 use crate::commands::ExitStatus;
+use crate::printer::Printer;
 use auth0_emulator::{Emulator, EmulatorOptions, RateLimit};
 
-pub async fn run(args: EmulateArgs, _output: &OutputArgs) -> anyhow::Result<ExitStatus> {
+pub async fn run(args: EmulateArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let rate_limit: RateLimit = args
         .rate_limit
         .parse()
@@ -28,13 +29,13 @@ pub async fn run(args: EmulateArgs, _output: &OutputArgs) -> anyhow::Result<Exit
     let domain = emulator.domain();
     // Printing the M2M secret is the point of this command: it is a local, throwaway tenant
     // and these lines are what a developer pastes into `.env`.
-    println!("listening on {domain}");
-    println!("AUTH0_DOMAIN={domain}");
-    println!("AUTH0_M2M_CLIENT_ID={}", emulator.client_id());
-    println!(
+    printer.result(&format!("listening on {domain}"));
+    printer.result(&format!("AUTH0_DOMAIN={domain}"));
+    printer.result(&format!("AUTH0_M2M_CLIENT_ID={}", emulator.client_id()));
+    printer.result(&format!(
         "AUTH0_M2M_CLIENT_SECRET={}",
         emulator.client_secret().expose_secret()
-    );
+    ));
     wait_for_signal().await?;
     emulator.shutdown().await?;
     Ok(ExitStatus::Success)

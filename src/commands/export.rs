@@ -5,17 +5,16 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::cli::{ExportArgs, OutputArgs};
+use crate::cli::ExportArgs;
 use crate::commands::ExitStatus;
-use crate::commands::common::connect;
 use crate::export::{self, ExportContext, Exported, KindSelection};
 use crate::printer::Printer;
+use crate::session::connect;
 use tenantform_core::live;
 use tenantform_core::model::load::LoadOptions;
 use tenantform_core::model::validate::load_and_check;
 
-pub async fn run(args: ExportArgs, output: &OutputArgs) -> anyhow::Result<ExitStatus> {
-    let printer = Printer::new(output);
+pub async fn run(args: ExportArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let kinds = KindSelection::parse(&args.include, &args.exclude).map_err(anyhow::Error::msg)?;
     let client = connect(&args.connection).await?;
     let read = export::read_everything(&client, &kinds).await?;
@@ -27,7 +26,7 @@ pub async fn run(args: ExportArgs, output: &OutputArgs) -> anyhow::Result<ExitSt
         kinds,
     };
     let exported = export::build(&live, &read.raw.users, &context);
-    let yaml = export::yaml::render(&exported.file, &args.out)
+    let yaml = export::yaml::to_yaml(&exported.file, &args.out)
         .context("cannot write the tenant file as YAML")?;
     let written = export::write_export(&exported, &yaml, &args.out, args.force)?;
 
@@ -48,13 +47,13 @@ pub async fn run(args: ExportArgs, output: &OutputArgs) -> anyhow::Result<ExitSt
     for path in &written {
         printer.status(&format!("wrote {}", path.display()));
     }
-    check_reloads(&args.out, &printer);
+    check_reloads(&args.out, printer);
     printer.result(&variables_message(&exported));
     Ok(ExitStatus::Success)
 }
 
 /// The variables the user must set before planning (never values: Auth0 does not return them).
-pub fn variables_message(exported: &Exported) -> String {
+fn variables_message(exported: &Exported) -> String {
     if exported.variables.is_empty() {
         return "No write-only values: the file plans as it is.".to_owned();
     }

@@ -1,8 +1,8 @@
 //! One file per subcommand. Each turns its clap arguments into settings, calls the library and
-//! returns an [`ExitStatus`]; `main.rs` maps errors to exit code 1.
+//! returns an [`ExitStatus`]; `main.rs` maps errors to exit code 1. Commands do not call each
+//! other, and print only through the [`Printer`].
 
 pub mod apply;
-pub mod common;
 pub mod demo;
 pub mod emulate;
 pub mod export;
@@ -11,7 +11,8 @@ pub mod render;
 pub mod schema;
 pub mod validate;
 
-use crate::cli::{Cli, Command};
+use crate::cli::Command;
+use crate::printer::Printer;
 
 /// What a command tells the shell. `Changes` is only returned when asked for
 /// (`plan --detailed-exitcode`).
@@ -33,17 +34,16 @@ impl ExitStatus {
 }
 
 /// Runs the chosen subcommand.
-pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
-    let output = cli.output;
-    match cli.command {
-        Command::Validate(args) => validate::run(&args, &output),
-        Command::Schema => schema::run(),
-        Command::Plan(args) => plan::run(args, &output).await,
-        // Boxed: these futures hold a whole plan-read-apply cycle and are large.
-        Command::Apply(args) => Box::pin(apply::run(args, &output)).await,
-        Command::Render(args) => render::run(args, &output).await,
-        Command::Export(args) => export::run(args, &output).await,
-        Command::Emulate(args) => emulate::run(args, &output).await,
-        Command::Demo(args) => Box::pin(demo::run(args, &output)).await,
+pub async fn run(command: Command, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    match command {
+        Command::Validate(args) => validate::run(&args, printer),
+        Command::Schema => schema::run(printer),
+        // Boxed: these futures hold whole reads of the tenant and are large.
+        Command::Plan(args) => Box::pin(plan::run(args, printer)).await,
+        Command::Apply(args) => Box::pin(apply::run(args, printer)).await,
+        Command::Render(args) => render::run(args, printer).await,
+        Command::Export(args) => export::run(args, printer).await,
+        Command::Emulate(args) => emulate::run(args, printer).await,
+        Command::Demo(args) => Box::pin(demo::run(args, printer)).await,
     }
 }

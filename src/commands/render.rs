@@ -3,23 +3,21 @@
 use anyhow::Context;
 use secrecy::SecretString;
 
-use crate::cli::{OutputArgs, RenderArgs, RenderSource};
+use crate::cli::{RenderArgs, RenderSource};
 use crate::commands::ExitStatus;
-use crate::commands::common::connect;
-use crate::commands::validate::print_diagnostics;
 use crate::printer::Printer;
 use crate::render::{
     EnvironmentPlan, FileDefaults, ProviderLayout, RenderOptions, inputs_from_env,
     inputs_from_live, process_environment, render_environment,
 };
+use crate::session::connect;
 use tenantform_core::model::load::LoadOptions;
 use tenantform_core::model::validate::load_and_check;
 
-pub async fn run(args: RenderArgs, output: &OutputArgs) -> anyhow::Result<ExitStatus> {
-    let printer = Printer::new(output);
+pub async fn run(args: RenderArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     // Render never sends the file's secrets anywhere, so they need not be set.
     let (loaded, diagnostics) = load_and_check(&args.file, false, LoadOptions::default());
-    print_diagnostics(&diagnostics);
+    printer.diagnostics(&diagnostics);
     let loaded = match loaded {
         Some(loaded)
             if !diagnostics

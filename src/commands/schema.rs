@@ -1,11 +1,9 @@
 //! `tenantform schema`: print the tenant file's JSON Schema.
 
-use std::io::Write;
-
 use crate::commands::ExitStatus;
+use crate::printer::Printer;
 
-pub fn run() -> anyhow::Result<ExitStatus> {
-    std::io::stdout()
-        .write_all(tenantform_core::model::schema::tenant_file_schema_json().as_bytes())?;
+pub fn run(printer: &Printer) -> anyhow::Result<ExitStatus> {
+    printer.result(tenantform_core::model::schema::tenant_file_schema_json().trim_end());
     Ok(ExitStatus::Success)
 }

@@ -4,13 +4,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::cli::{OutputArgs, ValidateArgs};
+use crate::cli::ValidateArgs;
 use crate::commands::ExitStatus;
+use crate::printer::Printer;
 use tenantform_core::model::load::LoadOptions;
 use tenantform_core::model::validate::load_and_check;
-use tenantform_core::model::{Diagnostic, Severity};
 
-pub fn run(args: &ValidateArgs, output: &OutputArgs) -> anyhow::Result<ExitStatus> {
+pub fn run(args: &ValidateArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let files = if args.files.is_empty() {
         default_tenant_files(Path::new("tenants"))?
     } else {
@@ -19,17 +19,17 @@ pub fn run(args: &ValidateArgs, output: &OutputArgs) -> anyhow::Result<ExitStatu
     let mut failed = false;
     for file in &files {
         let (_, diagnostics) = load_and_check(file, args.strict, LoadOptions::default());
-        print_diagnostics(&diagnostics);
+        printer.diagnostics(&diagnostics);
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = diagnostics.len() - errors;
         failed |= errors > 0;
-        if !output.quiet {
+        if !printer.is_quiet() {
             let verdict = if errors > 0 { "invalid" } else { "valid" };
-            anstream::println!(
+            printer.result(&format!(
                 "{}: {verdict} ({})",
                 file.display(),
                 count_words(errors, warnings)
-            );
+            ));
         }
     }
     Ok(if failed {
@@ -40,7 +40,7 @@ pub fn run(args: &ValidateArgs, output: &OutputArgs) -> anyhow::Result<ExitStatu
 }
 
 /// Every `*.yaml` directly under `dir` (shared layers live in subdirectories), sorted.
-pub fn default_tenant_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+fn default_tenant_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(dir).with_context(|| {
         format!(
             "cannot list {} (pass tenant files explicitly)",
@@ -60,17 +60,6 @@ pub fn default_tenant_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     files.sort();
     anyhow::ensure!(!files.is_empty(), "no tenant files in {}", dir.display());
     Ok(files)
-}
-
-/// Diagnostics go to stderr, errors first, colored when it is a terminal.
-pub fn print_diagnostics(diagnostics: &[Diagnostic]) {
-    for diagnostic in diagnostics {
-        let style = match diagnostic.severity {
-            Severity::Error => anstyle::AnsiColor::Red.on_default().bold(),
-            Severity::Warning => anstyle::AnsiColor::Yellow.on_default().bold(),
-        };
-        anstream::eprintln!("{style}{diagnostic}{style:#}");
-    }
 }
 
 fn count_words(errors: usize, warnings: usize) -> String {

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::build::Exported;
-use crate::commands::common::write_atomically;
 use tenantform_core::model::load::project_root;
 
 /// Every path an export writes, the tenant file first, side files under the project root.
@@ -47,6 +46,12 @@ pub fn write_export(
     create_parent(out)?;
     write_atomically(out, yaml)?;
     Ok(paths)
+}
+
+/// Writes `contents` to `path` atomically, readable by the owner only (see [`private_file`]).
+fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
+    private_file::write_private(path, contents.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn create_parent(path: &Path) -> anyhow::Result<()> {

@@ -24,8 +24,8 @@ pub fn schema_path(out: &Path) -> String {
     }
 }
 
-/// Renders `file` for `out`.
-pub fn render(file: &TenantFile, out: &Path) -> Result<String, serde_saphyr::SerializeError> {
+/// `file` as the YAML text of a tenant file written to `out`.
+pub fn to_yaml(file: &TenantFile, out: &Path) -> Result<String, serde_saphyr::SerializeError> {
     let body = serde_saphyr::to_string(file)?;
     let mut text = format!(
         "# yaml-language-server: $schema={}\n#\n# Written by `tenantform export`: only values that differ from Auth0's defaults.\n",

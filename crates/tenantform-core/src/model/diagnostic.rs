@@ -3,14 +3,16 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use anstyle::{AnsiColor, Style};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
     Warning,
 }
 
-/// One problem. `Display` gives `file:line:col: error: path: message`, the shape editors and
-/// CI annotations understand.
+/// One problem. `Display` gives `file:line:col: error[code]: path: message`, the shape editors
+/// and CI annotations understand; [`Diagnostic::styled`] the same with colors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     pub severity: Severity,
@@ -69,17 +71,27 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostic {
+    /// The diagnostic as [`Display`](fmt::Display) shows it, with `error[code]` in bold red or
+    /// `warning[code]` in bold yellow when `color` is on.
+    pub fn styled(&self, color: bool) -> Styled<'_> {
+        Styled {
+            diagnostic: self,
+            color,
+        }
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, color: bool) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
         if let Some((line, column)) = self.position {
             write!(f, ":{line}:{column}")?;
         }
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        let (severity, style) = match self.severity {
+            Severity::Error => ("error", AnsiColor::Red.on_default().bold()),
+            Severity::Warning => ("warning", AnsiColor::Yellow.on_default().bold()),
         };
-        write!(f, ": {severity}[{}]: ", self.code)?;
+        let style = if color { style } else { Style::new() };
+        write!(f, ": {style}{severity}[{}]{style:#}: ", self.code)?;
         if let Some(path) = &self.path {
             write!(f, "{path}: ")?;
         }
@@ -88,5 +100,48 @@ impl fmt::Display for Diagnostic {
             write!(f, "\n  = why: {explanation}")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, false)
+    }
+}
+
+/// A [`Diagnostic`] shown with or without ANSI colors ([`Diagnostic::styled`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Styled<'a> {
+    diagnostic: &'a Diagnostic,
+    color: bool,
+}
+
+impl fmt::Display for Styled<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.diagnostic.write(f, self.color)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colors_only_the_severity_and_only_when_asked() {
+        let diagnostic = Diagnostic::warning("posture/x", Path::new("t.yaml"), "risky")
+            .at(Some((3, 5)))
+            .explained("because");
+        let plain = "t.yaml:3:5: warning[posture/x]: risky\n  = why: because";
+        assert_eq!(diagnostic.to_string(), plain);
+        assert_eq!(diagnostic.styled(false).to_string(), plain);
+        let colored = diagnostic.styled(true).to_string();
+        assert!(
+            colored.contains("\u{1b}[1m\u{1b}[33mwarning[posture/x]\u{1b}[0m"),
+            "{colored:?}"
+        );
+        let error = Diagnostic::error("yaml", Path::new("t.yaml"), "bad")
+            .styled(true)
+            .to_string();
+        assert!(error.contains("\u{1b}[31merror[yaml]"), "{error:?}");
     }
 }

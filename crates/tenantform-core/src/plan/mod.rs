@@ -1,9 +1,9 @@
-//! Plans: the typed change model, the diff that computes it, and its renderers.
+//! Plans: the typed change model, the diff that computes it, and its views.
 //!
 //! Planning is pure and synchronous: [`diff`] takes the loaded [`TenantFile`](crate::model::TenantFile),
 //! a [`LiveTenant`](crate::live::LiveTenant) and a [`PlanContext`], and returns a [`Plan`]. Every
-//! output format is a view of the same plan ([`render_human`], [`render_json`],
-//! [`render_markdown`]).
+//! output format is a view of the same plan ([`view::human`], [`view::json`],
+//! [`view::markdown`]).
 //!
 //! # The plan JSON format, version 1
 //!
@@ -41,7 +41,7 @@ mod desired;
 mod diff;
 mod fingerprint;
 mod model;
-mod render;
+pub mod view;
 
 pub use context::PlanContext;
 pub use desired::{ClientEnablement, Desired};
@@ -50,7 +50,6 @@ pub use fingerprint::live_fingerprint;
 pub use model::{
     Address, Change, ChangeAction, FORMAT_VERSION, FieldChange, Kind, Note, Plan, Summary,
 };
-pub use render::{HumanOptions, render_human, render_json, render_markdown};
 
 #[cfg(test)]
 mod tests;

@@ -22,7 +22,16 @@ use super::model::{Address, Change, ChangeAction, FORMAT_VERSION, FieldChange, N
 /// applications, grants, connections (+ enabled clients), tenant settings, email provider,
 /// templates, actions, bindings, users, then deletes (actions, connections, grants,
 /// applications).
-pub fn diff(desired: &TenantFile, live: &LiveTenant, context: &PlanContext) -> Plan {
+///
+/// `read_set` is what was read to get `live` ([`ReadSet::for_tenant`] of `desired`); the plan
+/// keeps it, with the fingerprint of `live` over it, so `apply --plan` can re-read the same
+/// parts without the tenant file.
+pub fn diff(
+    desired: &TenantFile,
+    live: &LiveTenant,
+    read_set: ReadSet,
+    context: &PlanContext,
+) -> Plan {
     let mut planner = Planner {
         file: desired,
         live,
@@ -46,7 +55,6 @@ pub fn diff(desired: &TenantFile, live: &LiveTenant, context: &PlanContext) -> P
     } else {
         Vec::new()
     };
-    let read_set = ReadSet::for_tenant(desired);
     let live_fingerprint = live_fingerprint(live, &read_set, &context.origin);
     Plan {
         format_version: FORMAT_VERSION,

@@ -1,17 +1,22 @@
 //! Tests of the diff rules, against the example tenant and Auth0-shaped live bodies.
 
 mod example;
-mod render;
+mod view;
 
 use serde_json::{Value, json};
 
 use self::example::{OWN_CLIENT_ID, context, desired, find, live, live_from, raw};
-use super::{Address, ChangeAction, Desired, Kind, Plan, diff};
-use crate::live::LiveTenant;
+use super::{Address, ChangeAction, Desired, Kind, Plan, PlanContext, diff};
+use crate::live::{LiveTenant, ReadSet};
 use crate::model::{Removed, TenantFile};
 
+/// The plan of `file` against `live`, as planning makes it: the file's reads, then the diff.
+pub(super) fn plan_with(file: &TenantFile, live: &LiveTenant, context: &PlanContext) -> Plan {
+    diff(file, live, ReadSet::for_tenant(file), context)
+}
+
 fn plan_of(file: &TenantFile, live: &LiveTenant) -> Plan {
-    diff(file, live, &context())
+    plan_with(file, live, &context())
 }
 
 fn change<'a>(plan: &'a Plan, kind: Kind, name: &str) -> &'a super::Change {
@@ -283,7 +288,7 @@ fn force_secrets_re_sends_write_only_values() {
         force_secrets: true,
         ..context()
     };
-    let plan = diff(&desired(), &live(), &ctx);
+    let plan = plan_with(&desired(), &live(), &ctx);
     let (change, paths) = single_drift(&plan);
     assert_eq!(change.address.kind, Kind::EmailProvider);
     assert_eq!(paths, ["credentials.api_key"]);
@@ -398,7 +403,7 @@ fn deletes_need_removed_and_allow_delete() {
         allow_delete: true,
         ..context()
     };
-    let with = diff(&file, &live(), &ctx);
+    let with = plan_with(&file, &live(), &ctx);
     let (change, _) = single_drift(&with);
     assert_eq!(change.action, ChangeAction::Delete);
     assert_eq!(change.live_id.as_deref(), Some("legacy-client-id"));
@@ -408,7 +413,7 @@ fn deletes_need_removed_and_allow_delete() {
     );
 
     // Merely absent from the file is never a delete.
-    let plain = diff(&desired(), &live(), &ctx);
+    let plain = plan_with(&desired(), &live(), &ctx);
     assert!(!plain.has_changes());
 }
 
@@ -424,7 +429,7 @@ fn the_tools_own_client_and_the_global_client_are_refused() {
         allow_delete: true,
         ..context()
     };
-    let plan = diff(&file, &live(), &ctx);
+    let plan = plan_with(&file, &live(), &ctx);
     assert!(plan.is_refused());
     assert_eq!(plan.errors.len(), 3, "{:#?}", plan.errors);
     assert!(plan.pending().all(|c| c.action != ChangeAction::Delete));
@@ -487,7 +492,7 @@ fn unmanaged_resources_only_on_request() {
         show_unmanaged: true,
         ..context()
     };
-    let plan = diff(&desired(), &live(), &ctx);
+    let plan = plan_with(&desired(), &live(), &ctx);
     let names: Vec<String> = plan.unmanaged.iter().map(ToString::to_string).collect();
     assert!(
         names.contains(&"application[\"All Applications\"]".to_owned()),
@@ -533,8 +538,8 @@ fn fingerprint_follows_managed_state_only() {
 
 #[test]
 fn a_saved_plan_reads_back_identically() {
-    let plan = diff(&desired(), &LiveTenant::default(), &context());
-    let text = super::render_json(&plan);
+    let plan = plan_with(&desired(), &LiveTenant::default(), &context());
+    let text = super::view::json(&plan);
     let back: Plan = serde_json::from_str(&text).unwrap();
     assert_eq!(back, plan);
     assert_eq!(back.format_version, 1);

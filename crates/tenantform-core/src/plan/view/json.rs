@@ -2,7 +2,8 @@
 
 use crate::plan::model::Plan;
 
-pub fn render_json(plan: &Plan) -> String {
+/// The plan JSON document (also what `--out PLAN.json` saves).
+pub fn json(plan: &Plan) -> String {
     let mut text = serde_json::to_string_pretty(plan).expect("a plan serializes");
     text.push('\n');
     text

@@ -1,19 +1,23 @@
-//! What the commands that talk to a tenant share: loading the file strictly, connecting.
+//! What a command that talks to a tenant does first: load the tenant file with its secrets
+//! (any error stops it before a single request is sent), and connect.
 
 use std::path::Path;
 
-use anyhow::Context;
+use anyhow::Context as _;
 
 use crate::api::{ConnectionSettings, ManagementClient};
 use crate::cli::ConnectionArgs;
-use crate::commands::validate::print_diagnostics;
+use crate::printer::Printer;
 use tenantform_core::model::LoadedTenant;
 use tenantform_core::model::load::LoadOptions;
 use tenantform_core::model::validate::load_and_check;
 
-/// Loads and checks `path` with its secrets required; any error stops the command before a
-/// single request is sent.
-pub fn load_for_tenant(path: &Path, strict: bool) -> anyhow::Result<LoadedTenant> {
+/// Loads and checks `path` with its secrets required, printing its diagnostics.
+pub fn load_for_tenant(
+    path: &Path,
+    strict: bool,
+    printer: &Printer,
+) -> anyhow::Result<LoadedTenant> {
     let (loaded, diagnostics) = load_and_check(
         path,
         strict,
@@ -21,7 +25,7 @@ pub fn load_for_tenant(path: &Path, strict: bool) -> anyhow::Result<LoadedTenant
             require_secrets: true,
         },
     );
-    print_diagnostics(&diagnostics);
+    printer.diagnostics(&diagnostics);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     match loaded {
         Some(loaded) if errors == 0 => Ok(loaded),
@@ -40,10 +44,4 @@ pub async fn connect(args: &ConnectionArgs) -> anyhow::Result<ManagementClient> 
     ManagementClient::connect(settings)
         .await
         .with_context(|| format!("cannot authenticate with {origin}"))
-}
-
-/// Writes `contents` to `path` atomically (see [`private_file`]).
-pub fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
-    private_file::write_private(path, contents.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))
 }

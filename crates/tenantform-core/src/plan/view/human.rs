@@ -7,14 +7,15 @@ use anstyle::{AnsiColor, Style};
 use super::text_diff::{is_text_field, one_line, unified};
 use crate::plan::model::{ChangeAction, FieldChange, Plan};
 
-/// How to render for a terminal.
+/// How to show the plan on a terminal.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct HumanOptions {
     /// ANSI colors (the command turns them on for a TTY only).
     pub color: bool,
 }
 
-pub fn render_human(plan: &Plan, options: HumanOptions) -> String {
+/// The plan as `terraform plan` shows one: a summary, then each change with its fields.
+pub fn human(plan: &Plan, options: HumanOptions) -> String {
     let paint = |style: Style, text: &str| {
         if options.color {
             format!("{style}{text}{style:#}")

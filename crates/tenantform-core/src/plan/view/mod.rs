@@ -5,6 +5,6 @@ mod json;
 mod markdown;
 mod text_diff;
 
-pub use human::{HumanOptions, render_human};
-pub use json::render_json;
-pub use markdown::render_markdown;
+pub use human::{HumanOptions, human};
+pub use json::json;
+pub use markdown::markdown;

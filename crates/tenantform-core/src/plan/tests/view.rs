@@ -3,10 +3,10 @@
 use serde_json::json;
 
 use super::example::{SENTINEL_ACTION, SENTINEL_MAILGUN, context, desired, find, live_from, raw};
+use super::plan_with;
 use crate::model::SecretRef;
-use crate::plan::{
-    HumanOptions, Plan, PlanContext, diff, render_human, render_json, render_markdown,
-};
+use crate::plan::view::{self, HumanOptions};
+use crate::plan::{Plan, PlanContext};
 
 /// A plan with an update, a create, a destructive replace, a delete, a code diff, a template
 /// body diff, write-only secrets re-sent and a note.
@@ -47,7 +47,7 @@ fn several_changes(context: &PlanContext) -> Plan {
     let template = find(&mut raw.email_templates, "template", "reset_email");
     template["body"] = json!(template["body"].as_str().unwrap().replace("Hello", "Hi"));
     raw.bindings[0].1.clear();
-    diff(&file, &live_from(&raw), context)
+    plan_with(&file, &live_from(&raw), context)
 }
 
 fn snapshot_context() -> PlanContext {
@@ -61,26 +61,26 @@ fn snapshot_context() -> PlanContext {
 #[test]
 fn human_view() {
     let plan = several_changes(&snapshot_context());
-    insta::assert_snapshot!(render_human(&plan, HumanOptions::default()));
+    insta::assert_snapshot!(view::human(&plan, HumanOptions::default()));
 }
 
 #[test]
 fn human_view_colors_only_when_asked() {
     let plan = several_changes(&snapshot_context());
-    assert!(!render_human(&plan, HumanOptions::default()).contains('\u{1b}'));
-    assert!(render_human(&plan, HumanOptions { color: true }).contains('\u{1b}'));
+    assert!(!view::human(&plan, HumanOptions::default()).contains('\u{1b}'));
+    assert!(view::human(&plan, HumanOptions { color: true }).contains('\u{1b}'));
 }
 
 #[test]
 fn markdown_view() {
     let plan = several_changes(&snapshot_context());
-    insta::assert_snapshot!(render_markdown(&plan));
+    insta::assert_snapshot!(view::markdown(&plan));
 }
 
 #[test]
 fn json_view() {
     let plan = several_changes(&snapshot_context());
-    let mut value: serde_json::Value = serde_json::from_str(&render_json(&plan)).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&view::json(&plan)).unwrap();
     // Redact Auth0 ids and the fingerprint (insta's redactions feature is not enabled).
     for change in value["changes"].as_array_mut().unwrap() {
         if change.get("live_id").is_some() {
@@ -96,10 +96,10 @@ fn no_secret_value_in_any_format() {
     for context in [snapshot_context(), context()] {
         let plan = several_changes(&context);
         let outputs = [
-            render_human(&plan, HumanOptions::default()),
-            render_human(&plan, HumanOptions { color: true }),
-            render_markdown(&plan),
-            render_json(&plan),
+            view::human(&plan, HumanOptions::default()),
+            view::human(&plan, HumanOptions { color: true }),
+            view::markdown(&plan),
+            view::json(&plan),
             format!("{plan:?}"),
         ];
         for output in outputs {
@@ -107,7 +107,7 @@ fn no_secret_value_in_any_format() {
             assert!(!output.contains(SENTINEL_ACTION), "action secret leaked");
         }
         assert!(
-            render_json(&plan).contains("${REPORTS_API_TOKEN}"),
+            view::json(&plan).contains("${REPORTS_API_TOKEN}"),
             "secrets are references"
         );
     }
@@ -115,12 +115,12 @@ fn no_secret_value_in_any_format() {
 
 #[test]
 fn no_changes_view() {
-    let plan = diff(&desired(), &live_from(&raw()), &context());
-    let human = render_human(&plan, HumanOptions::default());
+    let plan = plan_with(&desired(), &live_from(&raw()), &context());
+    let human = view::human(&plan, HumanOptions::default());
     assert!(
         human.ends_with("No changes. The tenant matches the file.\n"),
         "{human}"
     );
     assert!(human.contains("cannot be compared (write-only)"));
-    assert!(render_markdown(&plan).contains("**No changes. The tenant matches the file.**"));
+    assert!(view::markdown(&plan).contains("**No changes. The tenant matches the file.**"));
 }

@@ -6,7 +6,8 @@ use super::human::{field_symbol, field_text};
 use super::text_diff::{is_text_field, unified};
 use crate::plan::model::Plan;
 
-pub fn render_markdown(plan: &Plan) -> String {
+/// The plan as a Markdown comment: a summary and a table of changes.
+pub fn markdown(plan: &Plan) -> String {
     let mut out = String::from("### tenantform plan\n\n");
     let _ = writeln!(out, "**{}**\n", plan.summary());
     if plan.has_changes() {

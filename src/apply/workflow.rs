@@ -1,0 +1,265 @@
+//! The apply workflow around [`execute`]: get the plan (plan the tenant file now, or take a
+//! saved plan once the tenant is shown not to have changed since), show it, ask, execute it with
+//! progress and a report, and prove the result by planning again.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context as _, bail};
+
+use super::executor::execute;
+use super::options::ApplyOptions;
+use super::report::{ApplyError, ApplyEvent, ApplyReport};
+use crate::api::ManagementClient;
+use crate::cli::PlanFormat;
+use crate::planning::{PlanOptions, PlanningError, current_fingerprint, plan_tenant};
+use crate::printer::Printer;
+use tenantform_core::model::TenantFile;
+use tenantform_core::plan::{Address, FORMAT_VERSION, Plan};
+
+/// What to apply and how.
+pub struct ApplyRequest<'a> {
+    /// The tenant file: planned now when there is no saved plan, and planned again after
+    /// applying to verify the result.
+    pub tenant: Option<&'a TenantFile>,
+    /// A saved plan ([`read_saved_plan`]) to execute exactly.
+    pub saved: Option<Plan>,
+    pub plan_options: PlanOptions,
+    pub options: ApplyOptions,
+    /// Apply without asking.
+    pub auto_approve: bool,
+}
+
+/// How an apply ended (errors aside).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The tenant already matched.
+    NoChanges,
+    /// The user did not confirm; nothing was changed.
+    Cancelled,
+    /// A change failed; the report says what was applied and what is pending.
+    Stopped,
+    /// Applied, and planning again finds no changes.
+    Verified,
+    /// Applied, but planning again still finds changes.
+    NotConverged,
+    /// Applied from a saved plan without the tenant file, so not verified here.
+    Applied,
+}
+
+impl Outcome {
+    pub fn is_success(self) -> bool {
+        matches!(
+            self,
+            Outcome::NoChanges | Outcome::Verified | Outcome::Applied
+        )
+    }
+}
+
+/// Plans (or checks the saved plan), shows the plan, asks unless `auto_approve`, executes and
+/// verifies.
+pub async fn apply(
+    client: &ManagementClient,
+    request: ApplyRequest<'_>,
+    printer: &Printer,
+) -> anyhow::Result<Outcome> {
+    let plan = match (request.saved, request.tenant) {
+        (Some(plan), _) => {
+            check_saved_plan(client, &plan).await?;
+            plan
+        }
+        (None, Some(tenant)) => plan_tenant(client, tenant, request.plan_options).await?.0,
+        (None, None) => bail!("give a tenant file or --plan PLAN.json"),
+    };
+    printer.plan(&plan, PlanFormat::Human);
+    if plan.is_refused() {
+        bail!("the plan has errors (above); nothing was changed");
+    }
+    if !plan.has_changes() {
+        return Ok(Outcome::NoChanges);
+    }
+    if !request.auto_approve && !confirm(printer, &plan.origin)? {
+        printer.status("Apply cancelled; nothing was changed.");
+        return Ok(Outcome::Cancelled);
+    }
+    let report = execute_with_progress(client, &plan, request.options, printer).await?;
+    if !report.is_complete() {
+        return Ok(Outcome::Stopped);
+    }
+    let Some(tenant) = request.tenant else {
+        printer.status(
+            "Run `tenantform plan FILE` to confirm the tenant now matches (or pass FILE with --plan to check it here).",
+        );
+        return Ok(Outcome::Applied);
+    };
+    Ok(
+        if verify(client, tenant, request.plan_options, printer).await? {
+            Outcome::Verified
+        } else {
+            Outcome::NotConverged
+        },
+    )
+}
+
+/// Reads a saved plan and checks its format version.
+pub fn read_saved_plan(path: &Path) -> anyhow::Result<Plan> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let version: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a plan (invalid JSON)", path.display()))?;
+    let found = version
+        .get("format_version")
+        .and_then(serde_json::Value::as_u64);
+    if found != Some(u64::from(FORMAT_VERSION)) {
+        bail!(
+            "{} has plan format version {}, this tenantform reads version {FORMAT_VERSION}; plan again",
+            path.display(),
+            found.map_or_else(|| "(none)".to_owned(), |v| v.to_string())
+        );
+    }
+    serde_json::from_str(&text).with_context(|| format!("{} is not a valid plan", path.display()))
+}
+
+/// Refuses a saved plan made for another tenant or before a change to what it read.
+pub async fn check_saved_plan(client: &ManagementClient, plan: &Plan) -> anyhow::Result<()> {
+    let origin = client.settings().origin();
+    if plan.origin != origin {
+        bail!(
+            "the plan was made for {}, but AUTH0_DOMAIN is {origin}; nothing was changed",
+            plan.origin
+        );
+    }
+    let now = current_fingerprint(client, plan).await?;
+    if now != plan.live_fingerprint {
+        bail!(
+            "the tenant changed since the plan was made (its fingerprint is now {now}, the plan was made from {}); nothing was changed: run `tenantform plan` again",
+            plan.live_fingerprint
+        );
+    }
+    Ok(())
+}
+
+/// Asks on the terminal; refuses when stdin is not one.
+fn confirm(printer: &Printer, origin: &str) -> anyhow::Result<bool> {
+    let Some(answer) = printer.ask(&format!(
+        "\nApply these changes to {origin}? Only `yes` is accepted: "
+    ))?
+    else {
+        bail!(
+            "stdin is not a terminal, so apply cannot ask for confirmation: pass --auto-approve to apply this plan; nothing was changed"
+        );
+    };
+    Ok(answer.trim() == "yes")
+}
+
+/// Executes `plan` with one progress line per change, then the totals (or what failed).
+pub async fn execute_with_progress(
+    client: &ManagementClient,
+    plan: &Plan,
+    options: ApplyOptions,
+    printer: &Printer,
+) -> Result<ApplyReport, ApplyError> {
+    let started = Instant::now();
+    let requests_before = client.stats().requests;
+    let progress = printer.progress_bar(plan.pending().count() as u64);
+    let on_event: &(dyn Fn(&ApplyEvent<'_>) + Sync) = &|event| match event {
+        ApplyEvent::Started(change) => {
+            progress.working_on(format!("{} {}", change.action.as_str(), change.address));
+        }
+        ApplyEvent::Applied(change, detail) => {
+            progress.step();
+            let detail = detail
+                .as_deref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default();
+            progress.line(&format!(
+                "{} {}: {}d{detail}",
+                change.action.symbol(),
+                change.address,
+                change.action.as_str()
+            ));
+        }
+        ApplyEvent::Failed(change, message) => {
+            progress.line(&format!(
+                "x {}: {} failed: {message}",
+                change.address,
+                change.action.as_str()
+            ));
+        }
+        ApplyEvent::Ticket(ticket) => {
+            progress.line(&format!(
+                "  {} was created without a known password; send them this password-change link: {}",
+                ticket.email, ticket.url
+            ));
+        }
+    };
+    let result = execute(client, plan, options, on_event).await;
+    progress.finish();
+    let report = result?;
+    let requests = client.stats().requests - requests_before;
+    let seconds = started.elapsed().as_secs_f64();
+    if let Some(failure) = &report.failed {
+        printer.warning(&format!(
+            "apply stopped at {}: {}",
+            failure.address, failure.message
+        ));
+        printer.result(&format!(
+            "Apply failed after {:.1}s, {requests} requests.\n  applied: {}\n  failed:  {failure}\n  pending: {}\nRun apply again to finish: it plans from the tenant as it is now.",
+            seconds,
+            list(&report.applied),
+            list(&report.pending)
+        ));
+    } else {
+        printer.result(&format!(
+            "Apply complete: {} changed in {seconds:.1}s, {requests} requests.",
+            report.applied.len()
+        ));
+    }
+    Ok(report)
+}
+
+/// Plans again; `true` when that finds no changes, else the changes left are a warning.
+pub async fn verify(
+    client: &ManagementClient,
+    tenant: &TenantFile,
+    options: PlanOptions,
+    printer: &Printer,
+) -> Result<bool, PlanningError> {
+    let before = client.stats().requests;
+    let (after, _) = plan_tenant(client, tenant, options).await?;
+    if !after.has_changes() {
+        printer.status(&format!(
+            "Verified: planning again finds no changes ({} requests).",
+            client.stats().requests - before
+        ));
+        return Ok(true);
+    }
+    let mut lines = vec!["apply did not converge: planning again still finds changes:".to_owned()];
+    for change in after.pending() {
+        let paths: Vec<&str> = change.fields.iter().map(|f| f.path.as_str()).collect();
+        lines.push(format!(
+            "  {} {}: {}",
+            change.action.as_str(),
+            change.address,
+            if paths.is_empty() {
+                change.reason.clone()
+            } else {
+                paths.join(", ")
+            }
+        ));
+    }
+    printer.warning(&lines.join("\n"));
+    Ok(false)
+}
+
+fn list(addresses: &[Address]) -> String {
+    if addresses.is_empty() {
+        "none".to_owned()
+    } else {
+        addresses
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
