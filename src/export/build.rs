@@ -13,8 +13,8 @@ use super::slug::{KeyAllocator, variable_part};
 use tenantform_core::live::{LiveApplication, LiveTenant};
 use tenantform_core::model::grant::MANAGEMENT_API;
 use tenantform_core::model::{
-    Action, BootstrapUser, ClientGrant, DatabaseConnection, EmailCredentials, EmailProvider,
-    EmailProviderName, SecretRef, TenantFile, Trigger,
+    Action, BootstrapUser, ClientGrant, DatabaseConnection, EmailProvider, EmailProviderName,
+    SecretRef, TenantFile, Trigger,
 };
 
 /// Auth0's default database connection: exported only when something uses it.
@@ -260,18 +260,15 @@ impl Builder<'_> {
         let mut credentials = model.credentials.clone();
         for field in name.required_secrets() {
             let var = provider_variable(name, field);
-            let reference = Some(SecretRef::reference(var.clone()));
-            match *field {
-                "smtp_pass" => credentials.smtp_pass = reference,
-                "secret_access_key" => credentials.secret_access_key = reference,
-                _ => credentials.api_key = reference,
+            if let Some(slot) = credentials.secret_mut(field) {
+                *slot = Some(SecretRef::reference(var.clone()));
             }
             self.out.variables.push(ExportVariable {
                 name: var,
                 used_by: format!("email_provider.credentials.{field}"),
             });
         }
-        model.credentials = EmailCredentials { ..credentials };
+        model.credentials = credentials;
         self.out.file.email_provider = Some(model);
     }
 

@@ -108,6 +108,331 @@ pub fn to_object<T: Serialize>(value: &T) -> Map<String, Value> {
     }
 }
 
+/// The key [`example`] gives every map whose keys are strings.
+pub const ANY_KEY: &str = "*";
+
+/// A value of `T` with every field present, for walking every position a type can hold a
+/// value in: each `Option` is `Some`, each list has one item, each map one entry (keyed
+/// [`ANY_KEY`], or by an enum's first variant), each string is `text`, numbers are 0,
+/// booleans false and enums their first variant. Untyped values (`serde_json::Value`) are
+/// null. Fails only for a type whose own `Deserialize` rejects such values.
+pub fn example<T: DeserializeOwned>(text: &str) -> Result<T, de::value::Error> {
+    T::deserialize(Example {
+        text,
+        key: false,
+        depth: 0,
+    })
+}
+
+/// Deep enough for any resource; stops a recursive type.
+const MAX_EXAMPLE_DEPTH: usize = 24;
+
+#[derive(Clone, Copy)]
+struct Example<'a> {
+    text: &'a str,
+    /// A map key: strings are [`ANY_KEY`].
+    key: bool,
+    depth: usize,
+}
+
+impl Example<'_> {
+    fn nested(self) -> Self {
+        Self {
+            key: false,
+            depth: self.depth + 1,
+            ..self
+        }
+    }
+
+    fn deep(self) -> bool {
+        self.depth >= MAX_EXAMPLE_DEPTH
+    }
+}
+
+impl<'de> Deserializer<'de> for Example<'_> {
+    type Error = de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        if self.key {
+            visitor.visit_str(ANY_KEY)
+        } else {
+            visitor.visit_unit()
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_bool(false)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_i64(0)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_u64(0)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_f64(0.0)
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_char('x')
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_str(if self.key { ANY_KEY } else { self.text })
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_bytes(&[])
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_bytes(&[])
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        if self.deep() {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self.nested())
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_unit()
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_unit()
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        let items = usize::from(!self.deep());
+        visitor.visit_seq(ExampleItems {
+            example: self.nested(),
+            left: items,
+        })
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_seq(ExampleItems {
+            example: self.nested(),
+            left: len,
+        })
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.deserialize_tuple(len, visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        let entries = usize::from(!self.deep());
+        visitor.visit_map(ExampleEntries {
+            example: self.nested(),
+            fields: None,
+            left: entries,
+        })
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(ExampleEntries {
+            example: self.nested(),
+            fields: Some(fields),
+            left: fields.len(),
+        })
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        let variant = variants
+            .first()
+            .ok_or_else(|| de::Error::custom("an enum without variants"))?;
+        visitor.visit_enum(ExampleVariant {
+            example: self.nested(),
+            variant,
+        })
+    }
+
+    serde::forward_to_deserialize_any! { identifier ignored_any }
+
+    serde::forward_to_deserialize_any! { i128 u128 }
+
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_f64(visitor)
+    }
+}
+
+struct ExampleItems<'a> {
+    example: Example<'a>,
+    left: usize,
+}
+
+impl<'de> de::SeqAccess<'de> for ExampleItems<'_> {
+    type Error = de::value::Error;
+
+    fn next_element_seed<S: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, Self::Error> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        seed.deserialize(self.example).map(Some)
+    }
+}
+
+/// The fields of a struct, or the one entry of a map.
+struct ExampleEntries<'a> {
+    example: Example<'a>,
+    fields: Option<&'static [&'static str]>,
+    left: usize,
+}
+
+impl<'de> de::MapAccess<'de> for ExampleEntries<'_> {
+    type Error = de::value::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        match self.fields {
+            Some(fields) => {
+                let field = fields[fields.len() - 1 - self.left];
+                seed.deserialize(de::value::StrDeserializer::<Self::Error>::new(field))
+                    .map(Some)
+            }
+            None => seed
+                .deserialize(Example {
+                    key: true,
+                    ..self.example
+                })
+                .map(Some),
+        }
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        seed.deserialize(self.example)
+    }
+}
+
+struct ExampleVariant<'a> {
+    example: Example<'a>,
+    variant: &'static str,
+}
+
+impl<'de, 'a> de::EnumAccess<'de> for ExampleVariant<'a> {
+    type Error = de::value::Error;
+    type Variant = Example<'a>;
+
+    fn variant_seed<S: de::DeserializeSeed<'de>>(
+        self,
+        seed: S,
+    ) -> Result<(S::Value, Self::Variant), Self::Error> {
+        let variant =
+            seed.deserialize(de::value::StrDeserializer::<Self::Error>::new(self.variant))?;
+        Ok((variant, self.example))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for Example<'_> {
+    type Error = de::value::Error;
+
+    fn unit_variant(self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+
+    fn newtype_variant_seed<S: de::DeserializeSeed<'de>>(
+        self,
+        seed: S,
+    ) -> Result<S::Value, Self::Error> {
+        seed.deserialize(self)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        Deserializer::deserialize_tuple(self, len, visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        Deserializer::deserialize_struct(self, "", fields, visitor)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +462,32 @@ mod tests {
         camel: Option<u32>,
         #[serde(default)]
         extra: Option<String>,
+    }
+
+    #[test]
+    fn an_example_sets_every_field_and_keys_maps_with_any_key() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Deep {
+            wire: Option<Wire>,
+            map: std::collections::BTreeMap<String, Vec<Nested>>,
+            value: serde_json::Value,
+            tuple: (u16, f64, String),
+        }
+        let deep: Deep = example("t").unwrap();
+        let wire = deep.wire.unwrap();
+        assert_eq!(wire.id.as_deref(), Some("t"));
+        assert_eq!(wire.camel, Some(0));
+        assert_eq!(
+            wire.nested,
+            Some(Nested {
+                a: Some(false),
+                b: Some(false)
+            })
+        );
+        assert_eq!(deep.map[ANY_KEY].len(), 1);
+        assert_eq!(deep.value, serde_json::Value::Null);
+        assert_eq!(deep.tuple, (0, 0.0, "t".to_owned()));
     }
 
     #[test]

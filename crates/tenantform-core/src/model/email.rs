@@ -66,18 +66,6 @@ impl EmailCredentials {
     pub fn is_empty(&self) -> bool {
         *self == EmailCredentials::default()
     }
-
-    /// The secret fields, by their YAML names.
-    pub fn secrets(&self) -> Vec<(&'static str, &SecretRef)> {
-        [
-            ("api_key", self.api_key.as_ref()),
-            ("smtp_pass", self.smtp_pass.as_ref()),
-            ("secret_access_key", self.secret_access_key.as_ref()),
-        ]
-        .into_iter()
-        .filter_map(|(name, secret)| secret.map(|secret| (name, secret)))
-        .collect()
-    }
 }
 
 /// An email template, keyed by its Auth0 name.

@@ -9,6 +9,7 @@ use serde_json::Value;
 use serde_saphyr::{DuplicateKeyPolicy, MessageFormatter, Options};
 
 use super::diagnostic::Diagnostic;
+use super::secrets::is_secret_path;
 use super::source_map::SourceMap;
 use super::tenant_file::TenantFile;
 use super::variables::Variables;
@@ -378,38 +379,8 @@ fn interpolate_values(value: &mut Value, variables: &Variables, path: &mut Vec<S
     }
 }
 
-/// The fields that hold a [`super::SecretRef`]; `secret_paths_match_the_schema` keeps this in step.
-pub(crate) fn is_secret_path(path: &[String]) -> bool {
-    match path {
-        [provider, credentials, field]
-            if provider == "email_provider" && credentials == "credentials" =>
-        {
-            matches!(
-                field.as_str(),
-                "api_key" | "smtp_pass" | "secret_access_key"
-            )
-        }
-        [actions, _, secrets, _] => actions == "actions" && secrets == "secrets",
-        _ => false,
-    }
-}
-
 fn resolve_secrets(tenant: &mut TenantFile, variables: &Variables) {
-    let provider_secrets = tenant.email_provider.iter_mut().flat_map(|provider| {
-        let credentials = &mut provider.credentials;
-        [
-            credentials.api_key.as_mut(),
-            credentials.smtp_pass.as_mut(),
-            credentials.secret_access_key.as_mut(),
-        ]
-        .into_iter()
-        .flatten()
-    });
-    let action_secrets = tenant
-        .actions
-        .values_mut()
-        .flat_map(|action| action.secrets.values_mut());
-    for secret in provider_secrets.chain(action_secrets) {
+    for (_, secret) in tenant.secret_fields_mut() {
         if let Some(value) = variables.get(secret.var()) {
             secret.resolve(SecretString::from(value.to_owned()));
         }
