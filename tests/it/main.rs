@@ -1,5 +1,6 @@
-//! The one integration-test binary: drives the real CLI and the in-process emulator.
-//! Each area has its own module directory.
+//! The one integration-test binary: drives the real CLI (`support::Cli`) and the in-process
+//! emulator. Each area has its own module directory; what they share is in `support`. The
+//! emulator's own tests live with it, in `crates/auth0-emulator/tests/`.
 
 mod api;
 mod apply;

@@ -10,7 +10,7 @@ use axum::routing::post;
 use secrecy::SecretString;
 use tenantform::api::{ConnectionSettings, ManagementClient};
 
-pub const SENTINEL_SECRET: &str = "sentinel-client-secret-3f9a";
+use crate::support::sentinel::M2M_CLIENT_SECRET;
 
 #[derive(Clone, Default)]
 pub struct TokenCounter(pub Arc<AtomicUsize>);
@@ -31,7 +31,7 @@ pub async fn serve(api: Router) -> (String, TokenCounter) {
             let counter = counter.clone();
             async move {
                 assert!(body.contains("grant_type=client_credentials"), "{body}");
-                assert!(body.contains(&format!("client_secret={SENTINEL_SECRET}")), "{body}");
+                assert!(body.contains(&format!("client_secret={M2M_CLIENT_SECRET}")), "{body}");
                 assert!(body.contains("audience=http%3A%2F%2F127.0.0.1"), "{body}");
                 let n = counter.0.fetch_add(1, Ordering::SeqCst) + 1;
                 axum::Json(serde_json::json!({"access_token": format!("tok-{n}"), "expires_in": 86400, "token_type": "Bearer"}))
@@ -46,7 +46,8 @@ pub async fn serve(api: Router) -> (String, TokenCounter) {
 
 pub fn settings(origin: &str) -> ConnectionSettings {
     let mut settings =
-        ConnectionSettings::new(origin, "m2m-client", SecretString::from(SENTINEL_SECRET)).unwrap();
+        ConnectionSettings::new(origin, "m2m-client", SecretString::from(M2M_CLIENT_SECRET))
+            .unwrap();
     settings.timeout = Duration::from_secs(5);
     settings.max_retries = 3;
     settings

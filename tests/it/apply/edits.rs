@@ -4,17 +4,21 @@
 /// An edit: what it is, how to make it, and the writes (method and path prefix) it may cause.
 type Step<'a> = (&'static str, Box<dyn Fn() + 'a>, Vec<&'static str>);
 
-use super::support::{SENTINEL, cli, copy_project, edit, emulator, run, writes};
+use super::support::{cli, copy_project, edit, writes};
+use crate::support::emulator::start;
+use crate::support::sentinel;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apply_converges_from_empty_and_after_each_edit_touching_only_what_changed() {
-    let emulator = emulator().await;
+    let emulator = start().await;
     let project = copy_project();
     let dir = project.path();
 
-    let applied =
-        run(cli(&emulator, dir).args(["apply", "tenants/dev.yaml", "--auto-approve"])).await;
-    assert_eq!(applied.code, 0, "{}\n{}", applied.stdout, applied.stderr);
+    let applied = cli(&emulator, dir)
+        .args(["apply", "tenants/dev.yaml", "--auto-approve"])
+        .run_async()
+        .await;
+    applied.assert_success();
     assert!(
         applied.stdout.contains("Apply complete:"),
         "{}",
@@ -42,17 +46,19 @@ async fn apply_converges_from_empty_and_after_each_edit_touching_only_what_chang
         "{from_empty:#?}"
     );
 
-    let plan = run(cli(&emulator, dir).args([
-        "plan",
-        "tenants/dev.yaml",
-        "--detailed-exitcode",
-        "--out",
-        "plan.json",
-    ]))
-    .await;
-    assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
+    let plan = cli(&emulator, dir)
+        .args([
+            "plan",
+            "tenants/dev.yaml",
+            "--detailed-exitcode",
+            "--out",
+            "plan.json",
+        ])
+        .run_async()
+        .await;
+    plan.assert_success();
     let saved = std::fs::read_to_string(dir.join("plan.json")).expect("saved plan");
-    assert!(!saved.contains(SENTINEL));
+    sentinel::assert_absent("the saved plan", &saved);
 
     // (edit, the writes it may cause: method and path prefix)
     let steps: Vec<Step<'_>> = vec![
@@ -131,13 +137,11 @@ async fn apply_converges_from_empty_and_after_each_edit_touching_only_what_chang
     for (what, change, allowed) in steps {
         change();
         let before = emulator.request_log().len();
-        let applied =
-            run(cli(&emulator, dir).args(["apply", "tenants/dev.yaml", "--auto-approve"])).await;
-        assert_eq!(
-            applied.code, 0,
-            "{what}:\n{}\n{}",
-            applied.stdout, applied.stderr
-        );
+        let applied = cli(&emulator, dir)
+            .args(["apply", "tenants/dev.yaml", "--auto-approve"])
+            .run_async()
+            .await;
+        assert_eq!(applied.code, 0, "{what}\n{applied}");
         let log = emulator.request_log();
         let sent = writes(&log[before..]);
         assert!(!sent.is_empty(), "{what}: nothing was written");
@@ -147,14 +151,17 @@ async fn apply_converges_from_empty_and_after_each_edit_touching_only_what_chang
                 "{what}: unexpected write {write} (all: {sent:#?})"
             );
         }
-        let plan =
-            run(cli(&emulator, dir).args(["plan", "tenants/dev.yaml", "--detailed-exitcode"]))
-                .await;
-        assert_eq!(plan.code, 0, "{what}: not converged:\n{}", plan.stdout);
+        let plan = cli(&emulator, dir)
+            .args(["plan", "tenants/dev.yaml", "--detailed-exitcode"])
+            .run_async()
+            .await;
+        assert_eq!(plan.code, 0, "{what}: not converged\n{plan}");
     }
 
     // The bindings are in the declared order.
-    let plan =
-        run(cli(&emulator, dir).args(["plan", "tenants/dev.yaml", "--format", "json"])).await;
+    let plan = cli(&emulator, dir)
+        .args(["plan", "tenants/dev.yaml", "--format", "json"])
+        .run_async()
+        .await;
     assert!(plan.stdout.contains("\"no_op\""));
 }

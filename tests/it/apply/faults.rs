@@ -9,7 +9,9 @@ use tenantform::api::{ConnectionSettings, ManagementClient, RequestObserver};
 use tenantform::apply::{ApplyOptions, execute};
 use tenantform::planning::{PlanOptions, plan_tenant};
 
-use super::support::{client, copy_project, emulator_with, load_example, name_counts};
+use super::support::{copy_project, load_example, name_counts};
+use crate::support::emulator::start_with;
+use crate::support::management_client_with_timeout;
 
 /// Short enough that a slow-response fault times out quickly, long enough for a debug build.
 const TIMEOUT: Duration = Duration::from_millis(400);
@@ -20,13 +22,13 @@ async fn apply_under_faults_converges_within_two_runs_without_duplicates() {
     let project = copy_project();
     let loaded = load_example(project.path());
     for seed in 1..=20 {
-        let emulator = emulator_with(EmulatorOptions {
+        let emulator = start_with(EmulatorOptions {
             seed,
             slow_response: SLOW,
             ..EmulatorOptions::default()
         })
         .await;
-        let api = client(&emulator, TIMEOUT).await;
+        let api = management_client_with_timeout(&emulator, TIMEOUT).await;
         emulator.set_faults(0.2);
         let mut converged = false;
         let mut history = Vec::new();
@@ -72,7 +74,7 @@ async fn a_create_whose_answer_was_lost_is_adopted_not_duplicated() {
     let mut found_seed = None;
     for seed in 1..=120 {
         let emulator = Arc::new(
-            emulator_with(EmulatorOptions {
+            start_with(EmulatorOptions {
                 seed,
                 slow_response: SLOW,
                 ..EmulatorOptions::default()
@@ -126,7 +128,7 @@ async fn a_create_whose_answer_was_lost_is_adopted_not_duplicated() {
             Some(&1),
             "{counts:?}"
         );
-        let verify = client(&emulator, TIMEOUT).await;
+        let verify = management_client_with_timeout(&emulator, TIMEOUT).await;
         let (after, _) = plan_tenant(&verify, &loaded.tenant, PlanOptions::default())
             .await
             .unwrap();

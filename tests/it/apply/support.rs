@@ -1,21 +1,17 @@
-//! Helpers: a copy of the example project, an emulator, the CLI pointed at it, and the
-//! library client with short timeouts for fault tests.
+//! Helpers: a copy of the example project, the CLI pointed at an emulator, the writes in a
+//! request log, the example tenant loaded, and the live resources counted by name.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use auth0_emulator::{Emulator, EmulatorOptions, RequestLogEntry};
+use auth0_emulator::{Emulator, RequestLogEntry};
 use serde_json::Value;
-use tenantform::api::{ConnectionSettings, ManagementClient};
+use tenantform::api::ManagementClient;
 use tenantform_core::model::LoadedTenant;
 use tenantform_core::model::load::{LoadOptions, load_tenant_with};
 use tenantform_core::model::variables::Variables;
 
-use crate::support::{Run, Tenantform, project_dir};
-
-/// The Mailgun key the tests use: it must never appear in output or saved plans.
-pub const SENTINEL: &str = "sentinel-mailgun-key-4f1e9c";
+use crate::support::{Cli, project_dir, sentinel};
 
 /// The example project (tenants, actions, emails) copied into a temporary directory.
 pub fn copy_project() -> tempfile::TempDir {
@@ -47,40 +43,9 @@ pub fn edit(dir: &Path, path: &str, from: &str, to: &str) {
     std::fs::write(&file, text.replacen(from, to, 1)).expect("write file");
 }
 
-pub async fn emulator() -> Emulator {
-    emulator_with(EmulatorOptions::default()).await
-}
-
-pub async fn emulator_with(options: EmulatorOptions) -> Emulator {
-    Emulator::start("127.0.0.1:0".parse().expect("address"), options)
-        .await
-        .expect("emulator starts")
-}
-
-/// The CLI with the emulator's credentials and the sentinel secret, run in `dir`.
-pub fn cli(emulator: &Emulator, dir: &Path) -> Tenantform {
-    use secrecy::ExposeSecret as _;
-    Tenantform::new()
-        .current_dir(dir)
-        .env("AUTH0_DOMAIN", &emulator.domain())
-        .env("AUTH0_M2M_CLIENT_ID", emulator.client_id())
-        .env(
-            "AUTH0_M2M_CLIENT_SECRET",
-            emulator.client_secret().expose_secret(),
-        )
-        .env("MAILGUN_API_KEY", SENTINEL)
-}
-
-/// Runs the binary off the async runtime (the emulator serves on it meanwhile).
-pub async fn run(command: Tenantform) -> Run {
-    let run = tokio::task::spawn_blocking(move || command.run())
-        .await
-        .expect("the binary runs");
-    assert!(
-        !run.stdout.contains(SENTINEL) && !run.stderr.contains(SENTINEL),
-        "the secret leaked into the output"
-    );
-    run
+/// The CLI with the emulator's credentials and the sentinel Mailgun key, run in `dir`.
+pub fn cli(emulator: &Emulator, dir: &Path) -> Cli {
+    Cli::new().emulator(emulator).sentinels().current_dir(dir)
 }
 
 /// Management API requests that write (anything but GET), as `METHOD /path`. The token
@@ -92,22 +57,10 @@ pub fn writes(log: &[RequestLogEntry]) -> Vec<String> {
         .collect()
 }
 
-/// A library client with short timeouts (fault tests).
-pub async fn client(emulator: &Emulator, timeout: Duration) -> ManagementClient {
-    let mut settings = ConnectionSettings::new(
-        &emulator.domain(),
-        emulator.client_id(),
-        emulator.client_secret().clone(),
-    )
-    .expect("settings");
-    settings.timeout = timeout;
-    ManagementClient::connect(settings).await.expect("token")
-}
-
-/// The example tenant with the sentinel secret.
+/// The example tenant with the sentinel Mailgun key.
 pub fn load_example(dir: &Path) -> LoadedTenant {
     let mut values: HashMap<String, String> = HashMap::new();
-    values.insert("MAILGUN_API_KEY".into(), SENTINEL.into());
+    values.insert("MAILGUN_API_KEY".into(), sentinel::MAILGUN_API_KEY.into());
     let path: PathBuf = dir.join("tenants/dev.yaml");
     let (loaded, diagnostics) = load_tenant_with(
         &path,

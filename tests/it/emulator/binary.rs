@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use secrecy::SecretString;
 use serde_json::json;
 
-use super::support::{self, Answer};
+use crate::support::Cli;
+use crate::support::emulator::{self, Answer, auth0_429_body, rate_limit_headers};
 
 struct Running {
     child: Child,
@@ -19,10 +20,10 @@ struct Running {
 }
 
 fn start(args: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tenantform"))
-        .arg("emulate")
-        .args(["--listen", "127.0.0.1:0"])
+    let mut child = Cli::new()
+        .args(["emulate", "--listen", "127.0.0.1:0"])
         .args(args)
+        .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -95,8 +96,8 @@ async fn emulate_prints_credentials_serves_and_saves_state_on_sigint() {
     let state_arg = state.to_str().expect("utf-8 path");
 
     let first = start(&["--state", state_arg]);
-    let http = support::http();
-    let token = support::token(&http, &first.domain, &first.client_id, &first.client_secret).await;
+    let http = emulator::http();
+    let token = emulator::token(&http, &first.domain, &first.client_id, &first.client_secret).await;
     let created = Answer::read(
         http.post(format!("{}/api/v2/clients", first.domain))
             .bearer_auth(secrecy::ExposeSecret::expose_secret(&token))
@@ -131,7 +132,7 @@ async fn emulate_prints_credentials_serves_and_saves_state_on_sigint() {
         second.client_id, first_client_id,
         "the M2M client is part of the saved tenant"
     );
-    let token = support::token(
+    let token = emulator::token(
         &http,
         &second.domain,
         &second.client_id,
@@ -157,8 +158,8 @@ async fn emulate_prints_credentials_serves_and_saves_state_on_sigint() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn emulate_rate_limit_free_measurably_limits() {
     let running = start(&["--rate-limit", "free"]);
-    let http = support::http();
-    let token = support::token(
+    let http = emulator::http();
+    let token = emulator::token(
         &http,
         &running.domain,
         &running.client_id,
@@ -178,13 +179,10 @@ async fn emulate_rate_limit_free_measurably_limits() {
             .expect("request"),
         )
         .await;
-        let (limit, _, _) = super::rate_limit_and_faults::rate_limit_headers(&answer);
+        let (limit, _, _) = rate_limit_headers(&answer);
         assert_eq!(limit, 2);
         if answer.status == 429 {
-            assert_eq!(
-                answer.json(),
-                &super::rate_limit_and_faults::auth0_429_body()
-            );
+            assert_eq!(answer.json(), &auth0_429_body());
         }
         statuses.push(answer.status);
     }
@@ -212,8 +210,8 @@ async fn emulate_faults_with_a_seed_write_the_same_request_log_twice() {
             .pool_max_idle_per_host(0)
             .build()
             .expect("client");
-        let token = support::token(
-            &support::http(),
+        let token = emulator::token(
+            &emulator::http(),
             &running.domain,
             &running.client_id,
             &running.client_secret,

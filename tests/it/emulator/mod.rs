@@ -1,11 +1,5 @@
-//! Tests that judge the emulator's fidelity: replayed Auth0 recordings, property tests,
-//! an independent client written from the `OpenAPI` spec, rate limits, faults and the binary.
+//! `tenantform emulate`, the binary. The emulator's own tests (replayed Auth0 recordings,
+//! paging, rate limits and faults, round trips, OIDC, an independent client) live with it, in
+//! `crates/auth0-emulator/tests/`.
 
 mod binary;
-mod independent_client;
-mod oidc;
-mod paging;
-mod rate_limit_and_faults;
-mod replay;
-mod round_trips;
-pub mod support;

@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use super::seed;
-use crate::support::{Run, Tenantform};
+use crate::support::emulator::start;
+use crate::support::{Cli, Output, management_client, sentinel};
 
 /// The variables the seeded tenant's export must reference.
 const VARIABLES: [(&str, &str); 2] = [
@@ -15,15 +16,11 @@ const VARIABLES: [(&str, &str); 2] = [
     ),
 ];
 
-fn tenantform(emulator: &auth0_emulator::Emulator, dir: &Path) -> Tenantform {
-    let mut command = Tenantform::new().current_dir(dir);
-    for (key, value) in seed::connection_env(emulator) {
-        command = command.env(key, &value);
-    }
-    command
+fn tenantform(emulator: &auth0_emulator::Emulator, dir: &Path) -> Cli {
+    Cli::new().emulator(emulator).current_dir(dir)
 }
 
-fn export(emulator: &auth0_emulator::Emulator, dir: &Path, extra: &[&str]) -> Run {
+fn export(emulator: &auth0_emulator::Emulator, dir: &Path, extra: &[&str]) -> Output {
     tenantform(emulator, dir)
         .args(["--verbose", "export", "--out", "tenants/acme.yaml"])
         .args(extra)
@@ -51,12 +48,12 @@ fn exported_files(dir: &Path) -> Vec<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn export_plans_clean_and_reexports_identically() {
-    let first = seed::start().await;
-    seed::seed(&seed::client(&first).await).await;
+    let first = start().await;
+    seed::seed(&management_client(&first).await).await;
     let dir_one = tempfile::tempdir().unwrap();
     let before = first.request_log().len();
     let run = export(&first, dir_one.path(), &[]);
-    assert_eq!(run.code, 0, "export failed: {}", run.stderr);
+    assert_eq!(run.code, 0, "export failed\n{run}");
     let requests = first.request_log().len() - before;
     eprintln!(
         "export of the seeded tenant: {requests} requests (incl. token)\n{}",
@@ -74,13 +71,8 @@ async fn export_plans_clean_and_reexports_identically() {
     }
     let files = exported_files(dir_one.path());
     let all_text: String = files.iter().map(|(_, text)| text.as_str()).collect();
-    for secret in [
-        "key-seeded-secret-value",
-        "seeded-audit-token",
-        "Sup3r-Secret",
-    ] {
-        assert!(!all_text.contains(secret) && !run.stdout.contains(secret));
-    }
+    sentinel::assert_absent("the exported files", &all_text);
+    sentinel::assert_absent("the export's output", &run.stdout);
     assert!(all_text.contains("api_key: ${MAILGUN_API_KEY}"));
     assert!(all_text.contains("AUDIT_TOKEN: ${ACTION_AUDIT_LOG_AUDIT_TOKEN}"));
     // Code and bodies went to their files byte for byte.
@@ -109,32 +101,24 @@ async fn export_plans_clean_and_reexports_identically() {
     let unset = tenantform(&first, dir_one.path())
         .args(["plan", "tenants/acme.yaml"])
         .run();
-    assert_eq!(unset.code, 1, "{}", unset.stderr);
+    unset.assert_code(1);
     assert!(unset.stderr.contains("MAILGUN_API_KEY"), "{}", unset.stderr);
 
     // With them: zero changes.
     let plan = with_variables(tenantform(&first, dir_one.path()))
         .args(["plan", "tenants/acme.yaml", "--detailed-exitcode"])
         .run();
-    assert_eq!(
-        plan.code, 0,
-        "the export plans with changes:\n{}\n{}",
-        plan.stdout, plan.stderr
-    );
+    assert_eq!(plan.code, 0, "the export plans with changes\n{plan}");
 
     // A second, empty tenant made to match by applying the exported file.
-    let second = seed::start().await;
+    let second = start().await;
     let applied = with_variables(tenantform(&second, dir_one.path()))
         .args(["apply", "tenants/acme.yaml", "--auto-approve"])
         .run();
-    assert_eq!(
-        applied.code, 0,
-        "apply failed: {}\n{}",
-        applied.stdout, applied.stderr
-    );
+    assert_eq!(applied.code, 0, "apply failed\n{applied}");
     let dir_two = tempfile::tempdir().unwrap();
     let run = export(&second, dir_two.path(), &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.assert_success();
     assert_eq!(
         exported_files(dir_two.path()),
         files,
@@ -142,7 +126,7 @@ async fn export_plans_clean_and_reexports_identically() {
     );
 }
 
-fn with_variables(mut command: Tenantform) -> Tenantform {
+fn with_variables(mut command: Cli) -> Cli {
     for (name, _) in VARIABLES {
         command = command.env(name, "set-by-the-test");
     }
@@ -151,15 +135,15 @@ fn with_variables(mut command: Tenantform) -> Tenantform {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refuses_to_overwrite_without_force() {
-    let emulator = seed::start().await;
-    seed::seed(&seed::client(&emulator).await).await;
+    let emulator = start().await;
+    seed::seed(&management_client(&emulator).await).await;
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(export(&emulator, dir.path(), &[]).code, 0);
 
     // The tenant file exists: refused, nothing rewritten.
     std::fs::write(dir.path().join("actions/invite-gate.js"), "// my edits\n").unwrap();
     let again = export(&emulator, dir.path(), &[]);
-    assert_eq!(again.code, 1);
+    again.assert_code(1);
     assert!(
         again.stderr.contains("refusing to overwrite"),
         "{}",
@@ -172,20 +156,20 @@ async fn refuses_to_overwrite_without_force() {
     // Only a side file exists (another tenant file name): still refused.
     std::fs::remove_file(dir.path().join("tenants/acme.yaml")).unwrap();
     let side = export(&emulator, dir.path(), &[]);
-    assert_eq!(side.code, 1);
+    side.assert_code(1);
     assert!(side.stderr.contains("invite-gate.js"), "{}", side.stderr);
     assert!(!dir.path().join("tenants/acme.yaml").exists());
 
     let forced = export(&emulator, dir.path(), &["--force"]);
-    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    forced.assert_success();
     let restored = std::fs::read_to_string(dir.path().join("actions/invite-gate.js")).unwrap();
     assert_eq!(restored, seed::GATE_CODE);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn include_and_exclude_choose_sections() {
-    let emulator = seed::start().await;
-    seed::seed(&seed::client(&emulator).await).await;
+    let emulator = start().await;
+    seed::seed(&management_client(&emulator).await).await;
     let dir = tempfile::tempdir().unwrap();
     let run = export(
         &emulator,
@@ -197,7 +181,7 @@ async fn include_and_exclude_choose_sections() {
             "grants",
         ],
     );
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.assert_success();
     let yaml = std::fs::read_to_string(dir.path().join("tenants/acme.yaml")).unwrap();
     assert!(yaml.contains("\napplications:\n") && yaml.contains("\nemail_provider:\n"));
     for absent in [
@@ -211,7 +195,7 @@ async fn include_and_exclude_choose_sections() {
     }
     assert!(!dir.path().join("actions").exists());
     let bad = export(&emulator, dir.path(), &["--include", "roles", "--force"]);
-    assert_eq!(bad.code, 1);
+    bad.assert_code(1);
     assert!(
         bad.stderr.contains("unknown kind `roles`"),
         "{}",

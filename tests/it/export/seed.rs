@@ -2,41 +2,10 @@
 //! adopting tenantform: applications of every type, grants, two database connections, flags,
 //! templates, a Mailgun provider, two deployed Actions bound to post-login, and users.
 
-use auth0_emulator::{Emulator, EmulatorOptions};
-use secrecy::ExposeSecret as _;
 use serde_json::{Value, json};
-use tenantform::api::{BindingRef, ConnectionSettings, ManagementClient};
+use tenantform::api::{BindingRef, ManagementClient};
 
-/// The environment a tenantform run against `emulator` needs.
-pub fn connection_env(emulator: &Emulator) -> Vec<(&'static str, String)> {
-    vec![
-        ("AUTH0_DOMAIN", emulator.domain()),
-        ("AUTH0_M2M_CLIENT_ID", emulator.client_id().to_owned()),
-        (
-            "AUTH0_M2M_CLIENT_SECRET",
-            emulator.client_secret().expose_secret().to_owned(),
-        ),
-    ]
-}
-
-pub async fn start() -> Emulator {
-    Emulator::start(
-        "127.0.0.1:0".parse().expect("socket address"),
-        EmulatorOptions::default(),
-    )
-    .await
-    .expect("emulator starts")
-}
-
-pub async fn client(emulator: &Emulator) -> ManagementClient {
-    let settings = ConnectionSettings::new(
-        &emulator.domain(),
-        emulator.client_id(),
-        emulator.client_secret().clone(),
-    )
-    .expect("settings");
-    ManagementClient::connect(settings).await.expect("token")
-}
+use crate::support::sentinel;
 
 pub const RESET_BODY: &str = "<html>\n  <body>\n    <p>Hello {{ user.email }},</p>\n    <p><a href=\"{{ url }}\">Set your password</a></p>\n  </body>\n</html>\n";
 pub const GATE_CODE: &str = "exports.onExecutePostLogin = async (event, api) => {\n  if (!event.user.app_metadata.invited) {\n    api.access.deny('invite only');\n  }\n};\n";
@@ -130,7 +99,7 @@ pub async fn seed(client: &ManagementClient) {
 
     client
         .create_email_provider(&json!({"name": "mailgun", "enabled": true, "default_from_address": "no-reply@mg.acme.example",
-            "credentials": {"api_key": "key-seeded-secret-value", "domain": "mg.acme.example", "region": "eu"}}))
+            "credentials": {"api_key": sentinel::SEEDED_MAILGUN_KEY, "domain": "mg.acme.example", "region": "eu"}}))
         .await
         .unwrap();
     for template in [
@@ -149,7 +118,7 @@ pub async fn seed(client: &ManagementClient) {
             "Audit Log",
             AUDIT_CODE,
             json!([{"name": "lodash", "version": "4.17.21"}]),
-            json!([{"name": "AUDIT_TOKEN", "value": "seeded-audit-token"}]),
+            json!([{"name": "AUDIT_TOKEN", "value": sentinel::SEEDED_ACTION_SECRET}]),
         ),
     ] {
         let created = client
@@ -160,14 +129,16 @@ pub async fn seed(client: &ManagementClient) {
             .await
             .unwrap();
         let id = created["id"].as_str().unwrap().to_owned();
+        // Builds finish with time: read again after a pause, as Auth0's clients do.
         let mut built = false;
         for _ in 0..20 {
             if client.get_action(&id).await.unwrap()["status"] == "built" {
                 built = true;
                 break;
             }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        assert!(built, "the emulator builds an action within 20 reads");
+        assert!(built, "the emulator builds an action within 2 s");
         client.deploy_action(&id).await.unwrap();
     }
     client
@@ -208,7 +179,7 @@ pub async fn seed(client: &ManagementClient) {
             false,
         ),
     ] {
-        let mut body = json!({"connection": connection, "email": email, "password": "Sup3r-Secret-Passw0rd!",
+        let mut body = json!({"connection": connection, "email": email, "password": sentinel::SEEDED_PASSWORD,
             "email_verified": verified, "verify_email": false});
         if metadata.as_object().is_some_and(|m| !m.is_empty()) {
             body["app_metadata"] = metadata;

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::emulator::support::Api;
+use crate::support::emulator::{Answer, Api};
 
 /// Auth0 ids of what was created, for the drift tests to change.
 pub struct HandApplied {
@@ -13,7 +13,7 @@ pub struct HandApplied {
     pub action: String,
 }
 
-fn id(answer: &crate::emulator::support::Answer, key: &str) -> String {
+fn id(answer: &Answer, key: &str) -> String {
     assert!(
         answer.status < 300,
         "setup request failed: {} {:?}",
@@ -170,15 +170,17 @@ pub async fn hand_apply_example(api: &Api) -> HandApplied {
     }
 }
 
-/// Actions build over a few reads (`pending -> building -> built`).
+/// Actions build with time (`pending -> building -> built`): read again after a pause, as
+/// Auth0's clients do.
 pub async fn wait_until_built(api: &Api, action_id: &str) {
     for _ in 0..20 {
         let action = api.get(&format!("actions/actions/{action_id}")).await;
         if action.json()["status"] == "built" {
             return;
         }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("action {action_id} never built");
+    panic!("action {action_id} never built within 2 s");
 }
 
 /// The connection's options with one key changed (PATCH replaces options whole).

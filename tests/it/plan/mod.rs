@@ -1,47 +1,28 @@
 //! `tenantform plan` against the emulator: a hand-made tenant that matches the example plans to
 //! zero changes, every single drift is reported with its field path and exit code 2, the three
-//! output formats are snapshotted, and no secret reaches any output.
+//! output formats are snapshotted, and no secret reaches any output (`Cli::run` checks every
+//! run for the sentinel Mailgun key and the emulator's client secret; the saved plan is checked
+//! here).
 
 mod hand_applied;
 
 use auth0_emulator::Emulator;
 use serde_json::json;
 
-use crate::emulator::support::{Api, start};
-use crate::support::{Run, Tenantform};
+use crate::support::emulator::{Api, start};
+use crate::support::{Cli, Output, sentinel};
 use hand_applied::{HandApplied, connection_options_with, hand_apply_example, wait_until_built};
 
-/// The value tests give the Mailgun key: it must never appear in any output.
-const SENTINEL: &str = "sentinel-mailgun-key-7f3a9c";
-
-fn cli(emulator: &Emulator) -> Tenantform {
-    Tenantform::new()
-        .env("AUTH0_DOMAIN", &emulator.domain())
-        .env("AUTH0_M2M_CLIENT_ID", emulator.client_id())
-        .env(
-            "AUTH0_M2M_CLIENT_SECRET",
-            secrecy::ExposeSecret::expose_secret(emulator.client_secret()),
-        )
-        .env("MAILGUN_API_KEY", SENTINEL)
+/// The CLI pointed at `emulator`, with the sentinel Mailgun key.
+fn cli(emulator: &Emulator) -> Cli {
+    Cli::new().emulator(emulator).sentinels()
 }
 
-fn plan(emulator: &Emulator, extra: &[&str]) -> Run {
+fn plan(emulator: &Emulator, extra: &[&str]) -> Output {
     cli(emulator)
         .args(["plan", "tenants/dev.yaml", "--detailed-exitcode"])
         .args(extra)
         .run()
-}
-
-fn assert_no_secret(emulator: &Emulator, run: &Run) {
-    for text in [&run.stdout, &run.stderr] {
-        assert!(!text.contains(SENTINEL), "the Mailgun key leaked: {text}");
-        assert!(
-            !text.contains(secrecy::ExposeSecret::expose_secret(
-                emulator.client_secret()
-            )),
-            "the client secret leaked"
-        );
-    }
 }
 
 async fn matching_tenant() -> (Emulator, Api, HandApplied) {
@@ -56,18 +37,13 @@ async fn a_tenant_set_up_by_hand_to_match_the_file_plans_to_zero_changes() {
     let (emulator, _api, _) = matching_tenant().await;
     let before = emulator.request_log().len();
     let run = plan(&emulator, &[]);
-    assert_eq!(
-        run.code, 0,
-        "stdout: {}\nstderr: {}",
-        run.stdout, run.stderr
-    );
+    run.assert_success();
     assert!(run.stdout.contains("No changes."), "{}", run.stdout);
     assert!(
         run.stdout.contains("cannot be compared (write-only)"),
         "the Mailgun key is never claimed in sync: {}",
         run.stdout
     );
-    assert_no_secret(&emulator, &run);
     // Planning only reads.
     let requests = &emulator.request_log()[before..];
     assert!(
@@ -89,11 +65,7 @@ async fn assert_drift_reported(change: impl AsyncFnOnce(&Api, &HandApplied), exp
     let (emulator, api, ids) = matching_tenant().await;
     change(&api, &ids).await;
     let run = plan(&emulator, &[]);
-    assert_eq!(
-        run.code, 2,
-        "a drift is exit code 2; stdout: {}\nstderr: {}",
-        run.stdout, run.stderr
-    );
+    assert_eq!(run.code, 2, "a drift is exit code 2\n{run}");
     for needle in expected {
         assert!(
             run.stdout.contains(needle),
@@ -107,7 +79,6 @@ async fn assert_drift_reported(change: impl AsyncFnOnce(&Api, &HandApplied), exp
         "{}",
         run.stdout
     );
-    assert_no_secret(&emulator, &run);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -285,15 +256,11 @@ async fn the_three_formats_of_a_plan_with_drift() {
     let _guard = filters.bind_to_scope();
     for format in ["human", "json", "markdown"] {
         let run = plan(&emulator, &["--format", format, "--out", out]);
-        assert_eq!(run.code, 2, "{}", run.stderr);
-        assert_no_secret(&emulator, &run);
+        run.assert_code(2);
         insta::assert_snapshot!(format!("drift_{format}"), stable(&run.stdout));
     }
     let saved_plan = std::fs::read_to_string(saved.path()).unwrap();
-    assert!(
-        !saved_plan.contains(SENTINEL),
-        "the saved plan holds no secret"
-    );
+    sentinel::assert_absent("the saved plan", &saved_plan);
     assert!(
         saved_plan.contains("${MAILGUN_API_KEY}") || !saved_plan.contains("api_key\": \""),
         "secrets are references"
@@ -311,11 +278,11 @@ async fn the_three_formats_of_a_plan_with_drift() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_credentials_and_bad_files_fail_before_any_request() {
     let emulator = start().await;
-    let no_domain = Tenantform::new()
-        .env("MAILGUN_API_KEY", SENTINEL)
+    let no_domain = Cli::new()
+        .sentinels()
         .args(["plan", "tenants/dev.yaml"])
         .run();
-    assert_eq!(no_domain.code, 1);
+    no_domain.assert_code(1);
     assert!(
         no_domain.stderr.contains("AUTH0_DOMAIN"),
         "{}",
@@ -328,7 +295,7 @@ async fn missing_credentials_and_bad_files_fail_before_any_request() {
             "tests/fixtures/broken/tenants/23-undefined-variable.yaml",
         ])
         .run();
-    assert_eq!(no_secret.code, 1);
+    no_secret.assert_code(1);
     assert!(
         no_secret.stderr.contains("nothing was sent to the tenant"),
         "{}",

@@ -12,15 +12,17 @@ use std::path::Path;
 use secrecy::SecretString;
 use tenantform::render::{ProviderLayout, RenderInputs, RenderOptions};
 
+use crate::support::sentinel;
+
 pub fn inputs(provider: ProviderLayout) -> RenderInputs {
     RenderInputs {
         environment: "local".to_owned(),
         domain: "acme.eu.auth0.com".to_owned(),
         redirect_uri: "http://localhost:8501/oauth2callback".to_owned(),
         client_id: "dashboard-client-id".to_owned(),
-        client_secret: SecretString::from("dashboard-client-secret"),
+        client_secret: SecretString::from(sentinel::DASHBOARD_CLIENT_SECRET),
         m2m_client_id: Some("m2m-client-id".to_owned()),
-        m2m_client_secret: Some(SecretString::from("m2m-client-secret")),
+        m2m_client_secret: Some(SecretString::from(sentinel::RENDER_M2M_CLIENT_SECRET)),
         connection_name: Some("acme-users".to_owned()),
         provider,
     }

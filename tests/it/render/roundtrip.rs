@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use tenantform::render::{RenderError, RenderInputs, render_environment};
 
 use super::{auth0, inputs, options, python};
+use crate::support::sentinel;
 
 const METADATA_URL: &str = "https://acme.eu.auth0.com/.well-known/openid-configuration";
 
@@ -198,12 +199,12 @@ fn values_no_parser_pair_agrees_on_are_refused_naming_the_key() {
 fn a_refusal_names_the_key_but_never_the_secret() {
     let dir = tempfile::tempdir().unwrap();
     let mut inputs = inputs(auth0());
-    inputs.m2m_client_secret = Some(SecretString::from("Sup3rS3cret-${PATH}"));
+    inputs.m2m_client_secret = Some(SecretString::from(sentinel::SECRET_WITH_PLACEHOLDER));
     let err = render_environment(&inputs, &options(dir.path())).unwrap_err();
     let message = err.to_string();
     assert!(message.contains("AUTH0_M2M_CLIENT_SECRET"), "{message}");
-    assert!(!message.contains("Sup3rS3cret"), "{message}");
-    assert!(!format!("{err:?}").contains("Sup3rS3cret"));
+    sentinel::assert_absent("the error message", &message);
+    sentinel::assert_absent("the error", &format!("{err:?}"));
 }
 
 /// A small deterministic generator, so a failure reproduces.

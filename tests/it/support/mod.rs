@@ -1,73 +1,52 @@
-//! A small builder that runs the real `tenantform` binary, in the style of casey/just's tests.
+//! What every area of the integration binary shares: the CLI builder ([`Cli`]), the sentinel
+//! secrets ([`sentinel`]), the project's directory, and the emulator's own test client
+//! ([`emulator`]).
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod cli;
+pub mod sentinel;
 
-/// The crate root: fixtures and examples are found from here.
+use std::path::PathBuf;
+use std::time::Duration;
+
+use auth0_emulator::Emulator;
+use tenantform::api::{ConnectionSettings, ManagementClient};
+
+pub use cli::{Cli, Output};
+
+/// The emulator's test client (start an emulator, get a token, call the Management API with
+/// plain `reqwest`, read Auth0's rate-limit answers): the file the auth0-emulator crate's own
+/// tests use, included rather than copied. tenantform's tests use part of it.
+#[path = "../../../crates/auth0-emulator/tests/it/support.rs"]
+#[allow(dead_code)]
+pub mod emulator;
+
+/// The workspace root: the example project and the fixtures are found from here.
 pub fn project_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// One invocation of the binary.
-pub struct Tenantform {
-    args: Vec<String>,
-    env: HashMap<String, String>,
-    dir: PathBuf,
+/// tenantform's own Management API client, authenticated as `emulator`'s M2M client.
+pub async fn management_client(emulator: &Emulator) -> ManagementClient {
+    ManagementClient::connect(connection_settings(emulator))
+        .await
+        .expect("token")
 }
 
-/// What the binary did.
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
+/// The same, with a request timeout of `timeout` (fault tests).
+pub async fn management_client_with_timeout(
+    emulator: &Emulator,
+    timeout: Duration,
+) -> ManagementClient {
+    let mut settings = connection_settings(emulator);
+    settings.timeout = timeout;
+    ManagementClient::connect(settings).await.expect("token")
 }
 
-impl Tenantform {
-    pub fn new() -> Self {
-        Self {
-            args: Vec::new(),
-            env: HashMap::new(),
-            dir: project_dir(),
-        }
-    }
-
-    pub fn args<I, S>(mut self, args: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.args
-            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
-        self
-    }
-
-    pub fn env(mut self, key: &str, value: &str) -> Self {
-        self.env.insert(key.to_owned(), value.to_owned());
-        self
-    }
-
-    pub fn current_dir(mut self, dir: &Path) -> Self {
-        self.dir = dir.to_path_buf();
-        self
-    }
-
-    pub fn run(self) -> Run {
-        let output: Output = Command::new(env!("CARGO_BIN_EXE_tenantform"))
-            .args(&self.args)
-            .current_dir(&self.dir)
-            // Tests must not pick up a developer's tenant credentials.
-            .env_remove("AUTH0_DOMAIN")
-            .env_remove("AUTH0_M2M_CLIENT_ID")
-            .env_remove("AUTH0_M2M_CLIENT_SECRET")
-            .env("NO_COLOR", "1")
-            .envs(&self.env)
-            .output()
-            .expect("the tenantform binary runs");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
+fn connection_settings(emulator: &Emulator) -> ConnectionSettings {
+    ConnectionSettings::new(
+        &emulator.domain(),
+        emulator.client_id(),
+        emulator.client_secret().clone(),
+    )
+    .expect("settings")
 }

@@ -1,9 +1,11 @@
-//! `tenantform validate` and `tenantform schema`: the examples, the broken corpus, the posture
-//! checks, and the published JSON Schema.
+//! `tenantform validate` and `tenantform schema`: the examples, the broken corpus (one test
+//! per file, in `broken`), the posture checks, and the published JSON Schema.
+
+mod broken;
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{Tenantform, project_dir};
+use crate::support::{Cli, project_dir};
 
 fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -24,8 +26,8 @@ fn relative(path: &Path) -> String {
 
 #[test]
 fn examples_validate_clean_with_no_warnings() {
-    let run = Tenantform::new().args(["validate", "--strict"]).run();
-    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let run = Cli::new().args(["validate", "--strict"]).run();
+    run.assert_success();
     assert_eq!(run.stderr, "");
     assert!(
         run.stdout
@@ -37,34 +39,6 @@ fn examples_validate_clean_with_no_warnings() {
     );
 }
 
-/// Every broken tenant file exits 1 and names the place of each problem; the snapshots pin the
-/// exact locations and messages.
-#[test]
-fn broken_tenant_files_are_rejected_with_their_location() {
-    let files = yaml_files(&project_dir().join("tests/fixtures/broken/tenants"));
-    assert!(files.len() >= 30, "the corpus has {} files", files.len());
-    for file in files {
-        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
-        let shown = relative(&file);
-        let run = Tenantform::new().args(["validate", shown.as_str()]).run();
-        assert_eq!(
-            run.code, 1,
-            "{name} should be rejected; stderr: {}",
-            run.stderr
-        );
-        assert!(
-            run.stderr
-                .lines()
-                .all(|line| line.starts_with("tests/fixtures/broken/tenants/")
-                    || line.starts_with("  = why")),
-            "{name}: every diagnostic names its file: {}",
-            run.stderr
-        );
-        assert!(run.stderr.contains(": error["), "{name}: {}", run.stderr);
-        insta::assert_snapshot!(format!("broken__{name}"), run.stderr);
-    }
-}
-
 /// Each posture case is a warning by default and an error with --strict, with its explanation.
 #[test]
 fn posture_checks_warn_and_fail_with_strict() {
@@ -73,8 +47,8 @@ fn posture_checks_warn_and_fail_with_strict() {
     for file in files {
         let name = file.file_stem().unwrap().to_string_lossy().into_owned();
         let shown = relative(&file);
-        let lenient = Tenantform::new().args(["validate", shown.as_str()]).run();
-        assert_eq!(lenient.code, 0, "{name}: {}", lenient.stderr);
+        let lenient = Cli::new().args(["validate", shown.as_str()]).run();
+        assert_eq!(lenient.code, 0, "{name}\n{lenient}");
         assert!(
             lenient.stderr.contains(&format!("warning[posture/{name}]")),
             "{name}: {}",
@@ -84,24 +58,24 @@ fn posture_checks_warn_and_fail_with_strict() {
             lenient.stderr.contains("= why: "),
             "{name} explains the risk"
         );
-        let strict = Tenantform::new()
+        let strict = Cli::new()
             .args(["validate", "--strict", shown.as_str()])
             .run();
-        assert_eq!(strict.code, 1, "{name} fails with --strict");
+        assert_eq!(strict.code, 1, "{name} fails with --strict\n{strict}");
         assert!(strict.stderr.contains(&format!("error[posture/{name}]")));
     }
 }
 
 #[test]
 fn the_posture_base_is_itself_clean() {
-    let run = Tenantform::new()
+    let run = Cli::new()
         .args([
             "validate",
             "--strict",
             "tests/fixtures/posture/tenants/base.yaml",
         ])
         .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.assert_success();
     assert_eq!(run.stderr, "");
 }
 
@@ -115,11 +89,11 @@ fn variables_come_from_a_dotenv_file_beside_the_tenant_file() {
         "applications:\n  app:\n    name: App\n    app_type: regular_web\n    callbacks: [\"https://${APP_HOST}/oauth2callback\"]\n",
     )
     .unwrap();
-    let missing = Tenantform::new()
+    let missing = Cli::new()
         .current_dir(dir.path())
         .args(["validate", "tenants/t.yaml"])
         .run();
-    assert_eq!(missing.code, 1);
+    missing.assert_code(1);
     assert!(
         missing
             .stderr
@@ -128,18 +102,18 @@ fn variables_come_from_a_dotenv_file_beside_the_tenant_file() {
         missing.stderr
     );
     std::fs::write(tenants.join(".env"), "APP_HOST=app.example.com\n").unwrap();
-    let defined = Tenantform::new()
+    let defined = Cli::new()
         .current_dir(dir.path())
         .args(["validate", "tenants/t.yaml"])
         .run();
-    assert_eq!(defined.code, 0, "{}", defined.stderr);
+    defined.assert_success();
     // The process environment wins over .env: a bad value there is what gets validated.
-    let overridden = Tenantform::new()
+    let overridden = Cli::new()
         .current_dir(dir.path())
         .env("APP_HOST", "bad host")
         .args(["validate", "tenants/t.yaml"])
         .run();
-    assert_eq!(overridden.code, 1, "{}", overridden.stderr);
+    overridden.assert_code(1);
     assert!(
         overridden
             .stderr
@@ -152,16 +126,14 @@ fn variables_come_from_a_dotenv_file_beside_the_tenant_file() {
 #[test]
 fn secret_variables_are_only_required_when_a_tenant_is_touched() {
     // validate lints the shape without the secret; MAILGUN_API_KEY is not set in tests.
-    let run = Tenantform::new()
-        .args(["validate", "tenants/dev.yaml"])
-        .run();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = Cli::new().args(["validate", "tenants/dev.yaml"]).run();
+    run.assert_success();
 }
 
 #[test]
 fn the_published_schema_is_up_to_date() {
-    let run = Tenantform::new().args(["schema"]).run();
-    assert_eq!(run.code, 0);
+    let run = Cli::new().args(["schema"]).run();
+    run.assert_success();
     let checked_in = std::fs::read_to_string(project_dir().join("tenants/schema.json")).unwrap();
     assert!(
         run.stdout == checked_in,
@@ -218,8 +190,8 @@ fn every_command_explains_itself_with_an_example() {
     for command in [
         "validate", "schema", "plan", "apply", "render", "export", "emulate", "demo",
     ] {
-        let run = Tenantform::new().args([command, "--help"]).run();
-        assert_eq!(run.code, 0, "{command} --help");
+        let run = Cli::new().args([command, "--help"]).run();
+        assert_eq!(run.code, 0, "{command} --help\n{run}");
         assert!(
             run.stdout.contains("Example"),
             "`{command} --help` shows an example:\n{}",

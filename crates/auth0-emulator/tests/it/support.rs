@@ -1,10 +1,12 @@
-//! Shared helpers: start a fresh emulator, get a token, call the Management API.
+//! The emulator's test client: start a fresh emulator, get a token, call the Management API,
+//! read Auth0's rate-limit answers. tenantform's own integration tests include this file
+//! (`tests/it/support/mod.rs` at the workspace root) rather than keep a copy.
 
 use std::time::Duration;
 
 use auth0_emulator::{Emulator, EmulatorOptions};
 use secrecy::{ExposeSecret as _, SecretString};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// Every request in these tests is local; a generous bound keeps a hung server from hanging CI.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -167,4 +169,25 @@ pub async fn token(
         .as_str()
         .expect("access_token is a string");
     SecretString::from(token.to_owned())
+}
+
+/// Auth0's answer to a request over the rate limit.
+pub fn auth0_429_body() -> Value {
+    json!({"statusCode": 429, "error": "Too Many Requests", "message": "Global limit has been reached", "errorCode": "too_many_requests"})
+}
+
+/// The three headers on one response: (limit, remaining, reset epoch seconds).
+pub fn rate_limit_headers(answer: &Answer) -> (u64, u64, u64) {
+    let number = |name: &str| -> u64 {
+        answer
+            .header(name)
+            .unwrap_or_else(|| panic!("{name} missing (status {})", answer.status))
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} is not a whole number"))
+    };
+    (
+        number("x-ratelimit-limit"),
+        number("x-ratelimit-remaining"),
+        number("x-ratelimit-reset"),
+    )
 }

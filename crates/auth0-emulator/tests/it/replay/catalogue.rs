@@ -147,7 +147,7 @@ const TENANT_SETTINGS_STATE: &[KnownUnmatchable] = &[
 const CONNECTIONS_BEFORE_2026_WHY: &str = "recorded in 2024/2025, before Auth0 added `authentication`, `connected_accounts` and the password method's `api_behavior` (the 2026 recordings TestAccConnection and TestAccConnectionClient have them; the emulator follows those)";
 
 const ROLES_NOT_EMULATED: &str =
-    "roles are not emulated (issue 3 scopes the emulator to the endpoints tenantform manages)";
+    "roles are not emulated (the emulator covers the endpoints tenantform manages)";
 
 const WELCOME_EMAIL_BEFORE: &str = r#"{"template":"welcome_email","body":"<html><body><h1>Welcome!</h1></body></html>","from":"welcome@example.com","resultUrl":"https://example.com/welcome","subject":"Welcome","syntax":"liquid","urlLifetimeInSeconds":3600,"includeEmailInRedirect":false,"enabled":false}"#;
 const VERIFY_EMAIL_BEFORE: &str = r#"{"template":"verify_email","body":"<html><body><h1>Verify</h1></body></html>","from":"me@example.com","resultUrl":"https://www.example.com/verify-email","subject":"Verify","syntax":"liquid","enabled":true}"#;

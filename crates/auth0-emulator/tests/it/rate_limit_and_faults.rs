@@ -4,29 +4,9 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use auth0_emulator::{EmulatorOptions, RateLimit, RequestLogEntry};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::support::{self, Answer, Api};
-
-pub fn auth0_429_body() -> Value {
-    json!({"statusCode": 429, "error": "Too Many Requests", "message": "Global limit has been reached", "errorCode": "too_many_requests"})
-}
-
-/// The three headers on one response: (limit, remaining, reset epoch seconds).
-pub fn rate_limit_headers(answer: &Answer) -> (u64, u64, u64) {
-    let number = |name: &str| -> u64 {
-        answer
-            .header(name)
-            .unwrap_or_else(|| panic!("{name} missing (status {})", answer.status))
-            .parse()
-            .unwrap_or_else(|_| panic!("{name} is not a whole number"))
-    };
-    (
-        number("x-ratelimit-limit"),
-        number("x-ratelimit-remaining"),
-        number("x-ratelimit-reset"),
-    )
-}
+use super::support::{self, Answer, Api, auth0_429_body, rate_limit_headers};
 
 fn now_epoch() -> u64 {
     SystemTime::now()

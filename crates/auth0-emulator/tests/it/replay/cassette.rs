@@ -38,11 +38,15 @@ pub struct RecordedRequest {
 pub struct RecordedResponse {
     pub body: String,
     pub code: u16,
+    /// How long the real tenant took to answer, e.g. `133.235875ms` (go-vcr's format).
+    #[serde(default)]
+    pub duration: Option<String>,
 }
 
-/// Where the vendored recordings live.
+/// Where the vendored recordings live: the workspace's one copy, which tenantform-core's
+/// normalizer tests read too.
 pub fn recordings_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/auth0-recordings")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/auth0-recordings")
 }
 
 /// Reads one cassette given its path relative to [`recordings_root`].
@@ -77,6 +81,23 @@ impl RecordedRequest {
 }
 
 impl RecordedResponse {
+    /// The recorded answer time: the replay moves the emulator's clock on by it, so time-driven
+    /// behaviour (an Action's build) is where it was on the real tenant.
+    pub fn elapsed(&self) -> Option<std::time::Duration> {
+        let text = self.duration.as_deref()?;
+        let (number, scale) = if let Some(ms) = text.strip_suffix("ms") {
+            (ms, 1e-3)
+        } else if let Some(us) = text.strip_suffix("µs") {
+            (us, 1e-6)
+        } else {
+            (text.strip_suffix('s')?, 1.0)
+        };
+        number
+            .parse::<f64>()
+            .ok()
+            .map(|n| std::time::Duration::from_secs_f64(n * scale))
+    }
+
     /// The response body as JSON; `None` when the response had no body (204).
     pub fn json_body(&self) -> Option<Value> {
         parse_json_body(&self.body)

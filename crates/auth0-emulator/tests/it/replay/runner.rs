@@ -9,7 +9,7 @@ use super::cassette::{self, Interaction};
 use super::catalogue::{CassetteEntry, KnownUnmatchable, Plan, Setup, rules_for};
 use super::id_map::IdMap;
 use super::shape;
-use crate::emulator::support::{self, Answer};
+use crate::support::{self, Answer};
 
 #[derive(Debug)]
 pub enum Verdict {
@@ -83,6 +83,9 @@ pub async fn replay(entry: &'static CassetteEntry) -> CassetteReport {
     for interaction in &recorded.interactions {
         let (path, _) = interaction.request.path_and_query();
         let actual = send(interaction, &emulator, &api, &ids).await;
+        if let Some(elapsed) = interaction.response.elapsed() {
+            emulator.advance_clock(elapsed);
+        }
         let differences = judge(entry, interaction, &actual);
         // Ids are learned even when the shape differs, so one wrong key does not cascade.
         if actual.status == interaction.response.code

@@ -1,7 +1,8 @@
 //! Replays real Auth0 traffic (go-vcr cassettes from go-auth0 and the Terraform provider)
 //! against fresh emulators and compares status codes and response shapes.
 //!
-//! `TENANTFORM_WRITE_REPLAY_REPORT=1` also writes the summary to tests/it/emulator/REPLAY.md.
+//! What is checked and why some interactions cannot match: README.md beside this file.
+//! `AUTH0_EMULATOR_WRITE_REPLAY_REPORT=1` also writes the summary to REPLAY.md beside it.
 
 mod cassette;
 mod catalogue;
@@ -20,8 +21,8 @@ async fn every_recorded_interaction_matches_or_is_explained() {
     }
     let summary = report::render(&reports);
     println!("{summary}");
-    if std::env::var("TENANTFORM_WRITE_REPLAY_REPORT").is_ok_and(|value| value == "1") {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/emulator/REPLAY.md");
+    if std::env::var("AUTH0_EMULATOR_WRITE_REPLAY_REPORT").is_ok_and(|value| value == "1") {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/replay/REPLAY.md");
         std::fs::write(&path, &summary).expect("write REPLAY.md");
     }
     let replayed: usize = reports.iter().map(|report| report.outcomes.len()).sum();
@@ -29,6 +30,6 @@ async fn every_recorded_interaction_matches_or_is_explained() {
     let failures = report::failures(&reports);
     assert!(
         failures.is_empty(),
-        "replay mismatches (see tests/it/emulator/MISMATCHES.md):\n{failures}"
+        "replay mismatches (how to read them: crates/auth0-emulator/tests/it/replay/README.md):\n{failures}"
     );
 }

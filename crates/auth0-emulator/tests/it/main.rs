@@ -1,0 +1,11 @@
+//! The emulator's own integration tests, with no dependency on tenantform: replayed Auth0
+//! recordings, paging, rate limits and faults, round trips, OIDC login, and an independent
+//! client written from the `OpenAPI` spec. Each starts an in-process emulator on `127.0.0.1:0`.
+
+mod independent_client;
+mod oidc;
+mod paging;
+mod rate_limit_and_faults;
+mod replay;
+mod round_trips;
+mod support;
