@@ -13,7 +13,7 @@ use super::{
     tenant_settings, users,
 };
 use crate::api::{FieldSelection, GrantFilter, ManagementClient};
-use tenantform_core::plan::{Change, ChangeAction, Desired, Plan};
+use tenantform_core::plan::{Change, ChangeAction, Desired, Kind, Plan};
 
 /// Executes `plan` (already confirmed by the user). Refuses before any write when the plan
 /// is unsafe or a secret is missing; otherwise runs every pending change in order and stops
@@ -86,6 +86,10 @@ async fn apply(run: &mut Run<'_>, change: &Change) -> anyhow::Result<Option<Stri
     if change.action == ChangeAction::Delete {
         return removed::delete(run, change).await;
     }
+    if change.address.kind == Kind::TenantSettings {
+        // The changed fields are the whole request.
+        return tenant_settings::apply(run, change).await;
+    }
     let desired = change
         .desired
         .as_ref()
@@ -101,7 +105,6 @@ async fn apply(run: &mut Run<'_>, change: &Change) -> anyhow::Result<Option<Stri
             connection,
             enabled_clients,
         } => connections::apply(run, change, connection, enabled_clients.as_deref()).await,
-        Desired::TenantSettings { .. } => tenant_settings::apply(run, change).await,
         Desired::EmailProvider { provider } => email_provider::apply(run, change, provider).await,
         Desired::EmailTemplate { template, value } => {
             email_templates::apply(run, change, *template, value).await

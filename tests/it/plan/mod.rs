@@ -266,7 +266,7 @@ async fn the_three_formats_of_a_plan_with_drift() {
         "secrets are references"
     );
     let parsed: serde_json::Value = serde_json::from_str(&saved_plan).unwrap();
-    assert_eq!(parsed["format_version"], 1);
+    assert_eq!(parsed["format_version"], 2);
     assert!(
         parsed["live_fingerprint"]
             .as_str()

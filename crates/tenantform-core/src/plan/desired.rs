@@ -1,21 +1,19 @@
 //! What apply sends for a change: the desired values with every file-local reference
-//! resolved to Auth0 names, so a saved plan is executable without the tenant file.
+//! resolved to Auth0 names, so a saved plan is executable without the tenant file. Tenant
+//! settings have none: apply sends their changed fields' `after` values.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::model::{
-    Action, Application, DatabaseConnection, EmailProvider, EmailTemplate, TemplateName,
-    TenantSettings, Trigger,
+    Action, Application, DatabaseConnection, EmailProvider, EmailTemplate, TemplateName, Trigger,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Desired {
     /// Only declared fields are set; on update apply PATCHes the fields listed in the change.
-    Application {
-        application: Application,
-    },
+    Application { application: Application },
     /// `application` is the display name; `audience` is resolved (no `management-api`).
     Grant {
         application: String,
@@ -31,13 +29,8 @@ pub enum Desired {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         enabled_clients: Option<Vec<ClientEnablement>>,
     },
-    TenantSettings {
-        settings: TenantSettings,
-    },
     /// Secrets are `${VAR}` references.
-    EmailProvider {
-        provider: EmailProvider,
-    },
+    EmailProvider { provider: EmailProvider },
     /// `body` holds the body (read from `body_file` at load time).
     EmailTemplate {
         template: TemplateName,

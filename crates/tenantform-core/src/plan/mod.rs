@@ -5,13 +5,13 @@
 //! output format is a view of the same plan ([`view::human`], [`view::json`],
 //! [`view::markdown`]).
 //!
-//! # The plan JSON format, version 1
+//! # The plan JSON format, version 2
 //!
 //! `--format json` and `--out PLAN.json` write the same document (a [`Plan`]):
 //!
 //! | key | type | meaning |
 //! |---|---|---|
-//! | `format_version` | `1` | bumped on any incompatible change; readers refuse other versions |
+//! | `format_version` | `2` | bumped on any incompatible change; readers refuse other versions |
 //! | `origin` | string | the tenant planned against, e.g. `https://acme.auth0.com` |
 //! | `changes` | [Change] | in apply order, no-ops included |
 //! | `unmanaged` | [Address] | live resources not in the file (only with `--show-unmanaged`) |
@@ -28,13 +28,17 @@
 //! `create | update | replace | delete | no_op`. `live_id` is the Auth0 id of the existing
 //! resource (for a replace, the one deleted). `fields` are `{path, before, after, write_only?}`
 //! with dotted paths (`callbacks`, `options.disable_signup`, `flags.enable_client_connections`,
-//! `app_metadata.roles`); `before` is `null` for a new value. `desired` (absent for deletes and
-//! no-ops) is tagged by `kind` ([`Desired`]) and holds what apply sends, with file keys already
-//! resolved to Auth0 names.
+//! `app_metadata.roles`); `before` is `null` for a new value. `desired` (absent for deletes,
+//! no-ops and tenant settings, whose changed `fields` are what apply sends) is tagged by `kind`
+//! ([`Desired`]) and holds what apply sends, with file keys already resolved to Auth0 names.
 //!
 //! **Secrets** never appear: a write-only field has `write_only: true`, `before: null` and
 //! `after: "${VAR}"`; `desired` holds the same `${VAR}` references, which apply resolves from
 //! its environment. An email provider update always re-sends the complete credentials.
+//!
+//! **History.** Version 1 also carried a `desired` for tenant settings (the declared settings),
+//! which apply never read; version 2 leaves it out. A plan of another version is refused: plan
+//! again.
 
 mod context;
 mod desired;

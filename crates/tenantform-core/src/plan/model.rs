@@ -8,8 +8,9 @@ use serde_json::Value;
 use super::desired::Desired;
 use crate::live::ReadSet;
 
-/// The version of the plan JSON format. Bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the plan JSON format. Bumped on any incompatible change (the history is in
+/// `crate::plan`).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Everything `apply` needs to make the tenant match the file, and nothing secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,8 +49,9 @@ pub struct Change {
     /// Loses data (users of a connection, a deleted client's credentials).
     #[serde(default)]
     pub destructive: bool,
-    /// The desired state apply sends (absent for deletes and no-ops). Secrets appear only as
-    /// `${VAR}` references and are read from the environment at apply time.
+    /// The desired state apply sends (absent for deletes, no-ops and tenant settings, whose
+    /// `fields` say it all). Secrets appear only as `${VAR}` references and are read from the
+    /// environment at apply time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired: Option<Desired>,
 }

@@ -147,6 +147,17 @@ impl<'a> Planner<'a> {
         fields: Vec<FieldChange>,
         desired: Desired,
     ) {
+        self.record_update_or_noop(address, live_id, fields, Some(desired));
+    }
+
+    /// An update carrying `desired` (when the kind has one), or a no-op when `fields` is empty.
+    fn record_update_or_noop(
+        &mut self,
+        address: Address,
+        live_id: Option<String>,
+        fields: Vec<FieldChange>,
+        desired: Option<Desired>,
+    ) {
         let (action, reason, desired) = if fields.is_empty() {
             (ChangeAction::NoOp, "matches the file".to_owned(), None)
         } else {
@@ -154,7 +165,7 @@ impl<'a> Planner<'a> {
             (
                 ChangeAction::Update,
                 format!("differs in {}", paths.join(", ")),
-                Some(desired),
+                desired,
             )
         };
         self.changes.push(Change {

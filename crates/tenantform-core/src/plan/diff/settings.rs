@@ -14,14 +14,12 @@ impl Planner<'_> {
         };
         let live = self.live.tenant_settings.clone().unwrap_or_default();
         let fields = diff_declared("", settings, &live, &[]);
-        let desired = Desired::TenantSettings {
-            settings: settings.clone(),
-        };
-        self.update_or_noop(
+        // Apply sends the changed leaves (`fields[].after`): no desired value.
+        self.record_update_or_noop(
             Address::new(Kind::TenantSettings, "tenant"),
             None,
             fields,
-            desired,
+            None,
         );
     }
 

@@ -542,5 +542,5 @@ fn a_saved_plan_reads_back_identically() {
     let text = super::view::json(&plan);
     let back: Plan = serde_json::from_str(&text).unwrap();
     assert_eq!(back, plan);
-    assert_eq!(back.format_version, 1);
+    assert_eq!(back.format_version, 2);
 }
