@@ -6,6 +6,7 @@ mod api;
 mod apply;
 mod emulator;
 mod export;
+mod output;
 mod plan;
 mod render;
 mod support;
