@@ -124,6 +124,24 @@ mod tests {
     }
 
     #[test]
+    fn cross_origin_authentication_is_written_only_when_not_the_default() {
+        let default = application(Some(AppType::RegularWeb));
+        let off = without_defaults(&default, &default, &[]);
+        assert_eq!(
+            off.cross_origin_authentication, None,
+            "false is Auth0's default"
+        );
+        let on = Application {
+            cross_origin_authentication: Some(true),
+            ..default.clone()
+        };
+        assert_eq!(
+            without_defaults(&on, &default, &[]).cross_origin_authentication,
+            Some(true)
+        );
+    }
+
+    #[test]
     fn spa_defaults_differ() {
         let spa = application(Some(AppType::Spa));
         assert_eq!(spa.oidc_conformant, Some(true));

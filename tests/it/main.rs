@@ -11,3 +11,4 @@ mod plan;
 mod render;
 mod support;
 mod validate;
+mod wire;

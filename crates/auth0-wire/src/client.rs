@@ -103,6 +103,12 @@ pub struct Client {
         skip_serializing_if = "Option::is_none"
     )]
     pub jwt_configuration: Option<JwtConfiguration>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cross_origin_authentication: Option<bool>,
     /// The tenant's global client ("All Applications"): never managed.
     #[serde(
         default,
@@ -138,7 +144,8 @@ impl Client {
 
     /// The managed fields of a client as `POST /clients` with only `name` and `app_type`
     /// creates it (recorded: every grant type but `client_credentials` for a SPA, all four
-    /// otherwise; only SPAs are OIDC conformant; the ID token lifetime set, `alg` left out).
+    /// otherwise; only SPAs are OIDC conformant; the ID token lifetime set, `alg` left out;
+    /// cross-origin authentication off).
     pub fn created(app_type: Option<AppType>) -> Client {
         let spa = app_type == Some(AppType::Spa);
         let grant_types: &[&str] = if spa {
@@ -160,6 +167,7 @@ impl Client {
                 alg: None,
                 lifetime_in_seconds: Some(ID_TOKEN_LIFETIME),
             }),
+            cross_origin_authentication: Some(false),
             ..Client::default()
         }
     }
@@ -187,6 +195,7 @@ impl Client {
                 alg: Some(JwtAlg::HS256),
                 lifetime_in_seconds: Some(ID_TOKEN_LIFETIME),
             }),
+            cross_origin_authentication: Some(false),
             global: Some(false),
             ..Client::default()
         }

@@ -304,6 +304,40 @@ mod tests {
     }
 
     #[test]
+    fn cross_origin_authentication_is_stored_returned_and_mirrored() {
+        let mut store = Store::fresh("http://h", "m2m", "s");
+        let params = Params::default();
+        let body = json!({"name": "off"});
+        let created = create(&mut store, &call("POST", &body, &params, &[])).unwrap();
+        let off = created.body.unwrap();
+        assert_eq!(off["cross_origin_authentication"], json!(false));
+        let body = json!({"name": "on", "cross_origin_authentication": true});
+        let created = create(&mut store, &call("POST", &body, &params, &[])).unwrap();
+        let on = created.body.unwrap();
+        let id = on["client_id"].as_str().unwrap();
+        for client in [
+            on.clone(),
+            get(&store, &call("GET", &Value::Null, &params, &[]), id)
+                .unwrap()
+                .body
+                .unwrap(),
+        ] {
+            assert_eq!(client["cross_origin_authentication"], json!(true));
+            assert_eq!(
+                client["cross_origin_auth"],
+                json!(true),
+                "the deprecated name follows"
+            );
+        }
+        let patch = json!({"cross_origin_authentication": false});
+        let updated = update(&mut store, &call("PATCH", &patch, &params, &[]), id)
+            .unwrap()
+            .body
+            .unwrap();
+        assert_eq!(updated["cross_origin_authentication"], json!(false));
+    }
+
+    #[test]
     fn http_initiate_login_uri_is_rejected() {
         let mut store = Store::fresh("http://h", "m2m", "s");
         let params = Params::default();

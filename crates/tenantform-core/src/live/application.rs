@@ -98,6 +98,23 @@ mod tests {
     }
 
     #[test]
+    fn cross_origin_authentication_is_read_and_absent_means_off() {
+        let recorded = normalize_application(&response("TestAccClientConfig.yaml", 1)).unwrap();
+        assert_eq!(recorded.model.cross_origin_authentication, Some(false));
+        let absent = serde_json::json!({"name": "x", "client_id": "c"});
+        let absent = normalize_application(&absent).unwrap();
+        assert_eq!(absent.model.cross_origin_authentication, Some(false));
+        let on =
+            serde_json::json!({"name": "x", "client_id": "c", "cross_origin_authentication": true});
+        let on = normalize_application(&on).unwrap();
+        assert_eq!(on.model.cross_origin_authentication, Some(true));
+        assert_eq!(
+            created_application(Some(AppType::RegularWeb)).cross_origin_authentication,
+            Some(false)
+        );
+    }
+
+    #[test]
     fn global_client_is_flagged() {
         let body =
             serde_json::json!({"name": "All Applications", "client_id": "g1", "global": true});

@@ -67,6 +67,12 @@ pub struct Application {
     /// ID token signing settings. Streamlit needs RS256.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt_configuration: Option<JwtConfiguration>,
+
+    /// "Cross-Origin Authentication": lets a login form on another domain (embedded login
+    /// with auth0.js or Lock) authenticate against Auth0. Off by default; Universal Login
+    /// (what `st.login` uses) does not need it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_origin_authentication: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
