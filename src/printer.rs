@@ -52,11 +52,6 @@ impl Printer {
         }
     }
 
-    /// Whether stdout output may use ANSI colors.
-    pub fn color(&self) -> bool {
-        self.stdout_color
-    }
-
     pub fn is_quiet(&self) -> bool {
         self.quiet
     }
