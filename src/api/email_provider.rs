@@ -1,18 +1,18 @@
 //! The email provider singleton (`/emails/provider`). Its secrets are never returned.
 
+use auth0_wire::EmailProvider;
 use serde_json::Value;
 
 use super::client::ManagementClient;
 use super::error::ApiError;
 
-/// The fields Auth0 returns only when asked for.
-const PROVIDER_FIELDS: &str = "name,enabled,default_from_address,credentials,settings";
-
 impl ManagementClient {
     /// The provider, or `None` when none is configured (404).
     pub async fn get_email_provider(&self) -> Result<Option<Value>, ApiError> {
         let query = [
-            ("fields", PROVIDER_FIELDS.to_owned()),
+            // The wire provider's fields: Auth0 returns credentials and settings only when
+            // they are named.
+            ("fields", EmailProvider::fields().join(",")),
             ("include_fields", "true".to_owned()),
         ];
         self.get_optional(&["emails", "provider"], &query).await

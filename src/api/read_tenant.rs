@@ -2,8 +2,9 @@
 //! reads running concurrently within the shared rate limiter.
 
 use auth0_wire::Client;
+use auth0_wire::connection::{ConnectionClients, DATABASE_STRATEGY, EnabledClient};
 use futures::future::try_join_all;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::actions::ActionFilter;
 use super::client::ManagementClient;
@@ -140,7 +141,7 @@ pub async fn read_tenant(
 /// The filter for database connections (the only kind a tenant file declares).
 fn database_connections() -> ConnectionFilter {
     ConnectionFilter {
-        strategy: Some("auth0".to_owned()),
+        strategy: Some(DATABASE_STRATEGY.to_owned()),
         name: None,
     }
 }
@@ -192,12 +193,15 @@ pub(crate) async fn with_enabled_clients(
 ) -> Result<RawConnection, ApiError> {
     let clients = if with_clients {
         let id = connection["id"].as_str().unwrap_or_default().to_owned();
-        let ids = client.enabled_clients(&id).await?;
-        let items: Vec<Value> = ids
-            .into_iter()
-            .map(|id| json!({ "client_id": id }))
-            .collect();
-        Some(json!({ "clients": items }))
+        let clients = ConnectionClients {
+            clients: client
+                .enabled_clients(&id)
+                .await?
+                .into_iter()
+                .map(|client_id| EnabledClient { client_id })
+                .collect(),
+        };
+        Some(serde_json::to_value(clients).expect("wire values serialize"))
     } else {
         None
     };

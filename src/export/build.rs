@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use auth0_wire::connection::DATABASE_STRATEGY;
 use indexmap::IndexMap;
 use serde_json::Value;
 
@@ -204,7 +205,7 @@ impl Builder<'_> {
             .live
             .connections
             .iter()
-            .filter(|c| c.strategy == "auth0")
+            .filter(|c| c.strategy == DATABASE_STRATEGY)
             .collect();
         connections.sort_by(|a, b| a.name.cmp(&b.name));
         let default = defaults::connection();

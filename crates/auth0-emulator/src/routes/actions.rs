@@ -144,7 +144,7 @@ pub fn create(store: &mut Store, call: &Call) -> Outcome {
             "updated_at": stamp,
             "code": body.get("code").cloned().unwrap_or(json!("")),
             "dependencies": body.get("dependencies").cloned().unwrap_or(json!([])),
-            "runtime": body.get("runtime").cloned().unwrap_or(json!("node22")),
+            "runtime": body.get("runtime").cloned().unwrap_or(json!(auth0_wire::action::DEFAULT_RUNTIME)),
             "status": "pending",
             "secrets": [],
             "all_changes_deployed": false,

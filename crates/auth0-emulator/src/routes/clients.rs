@@ -103,12 +103,14 @@ pub(crate) fn new_client(
         "jwt_configuration": {"secret_encoded": false},
         "signing_keys": [signing_key()],
         "sso_disabled": false,
-        "cross_origin_authentication": false,
-        "cross_origin_auth": false,
         "custom_login_page_on": true,
         "refresh_token": refresh_token_defaults(app_type),
     }));
     overlay_object(&mut client, server_only);
+    // The deprecated name Auth0 still returns beside the current one.
+    if let Some(value) = client.get("cross_origin_authentication").cloned() {
+        client.insert("cross_origin_auth".into(), value);
+    }
     client
 }
 

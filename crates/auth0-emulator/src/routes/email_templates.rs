@@ -7,24 +7,11 @@ use super::{Call, Outcome, Reply, str_field};
 use crate::errors::ApiError;
 use crate::store::{Obj, Store};
 
-const TEMPLATE_NAMES: &[&str] = &[
-    "verify_email",
-    "verify_email_by_code",
-    "reset_email",
-    "reset_email_by_code",
-    "welcome_email",
-    "blocked_account",
-    "stolen_credentials",
-    "enrollment_email",
-    "mfa_oob_code",
-    "user_invitation",
-    "change_password",
-    "password_reset",
-    "async_approval",
-];
-
 fn check_name(name: &str) -> Result<(), ApiError> {
-    if TEMPLATE_NAMES.contains(&name) {
+    if auth0_wire::TemplateName::ALL
+        .iter()
+        .any(|known| known.as_str() == name)
+    {
         Ok(())
     } else {
         Err(ApiError::bad_request(format!(
