@@ -11,7 +11,7 @@ use serde_json::Value;
 /// Its `Debug` never shows it; its JSON is the plain string a request body carries.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Secret(pub String);
+pub struct Secret(String);
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {

@@ -328,7 +328,11 @@ fn check_actions(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
             found.push(loaded.error_at(
                 "invalid-value",
                 &format!("actions.{key}.runtime"),
-                format!("unknown runtime `{}` (use node22)", action.runtime()),
+                format!(
+                    "unknown runtime `{}` (use {})",
+                    action.runtime(),
+                    super::action::DEFAULT_RUNTIME
+                ),
             ));
         }
     }
