@@ -95,9 +95,12 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Export(ExportArgs),
 
-    /// Run a local Auth0 tenant (Management API and token endpoint) for offline work and tests.
+    /// Run a local Auth0 tenant (Management API, token endpoint, login pages) for offline work
+    /// and tests.
     ///
-    /// Prints the AUTH0_DOMAIN, AUTH0_M2M_CLIENT_ID and AUTH0_M2M_CLIENT_SECRET to use.
+    /// Prints the AUTH0_DOMAIN, AUTH0_M2M_CLIENT_ID and AUTH0_M2M_CLIENT_SECRET to use. The
+    /// deployed post-login Actions run at every login in Node.js 20+; their console output
+    /// and errors are printed on stderr as they happen.
     ///
     /// Example: tenantform emulate --listen 127.0.0.1:8787 --state tenant.json --rate-limit free
     #[command(verbatim_doc_comment)]
@@ -109,6 +112,60 @@ pub enum Command {
     /// Example: cargo run --release -- demo
     #[command(verbatim_doc_comment)]
     Demo(DemoArgs),
+
+    /// Work with post-login Actions without a tenant.
+    ///
+    /// Example: tenantform actions test
+    #[command(verbatim_doc_comment)]
+    Actions(ActionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ActionsArgs {
+    #[command(subcommand)]
+    pub command: ActionsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActionsCommand {
+    /// Run an Action against the test cases in YAML beside it, in Node.js 20+.
+    ///
+    /// Each case builds Auth0's post-login event (user, connection, request, logins_count...)
+    /// and checks what the Action did (claims set, denied with a reason, metadata written,
+    /// lines logged). Prints one line per case and, for a failure, what was expected and what
+    /// happened, with the Action's log. Exit 1 when a case fails or a file is invalid.
+    /// The format: crates/auth0-emulator/actions-runtime/README.md, "Test cases".
+    ///
+    /// Example: tenantform actions test
+    ///          tenantform actions test actions/tests/post-login-verification.yaml --timeout 5
+    #[command(verbatim_doc_comment)]
+    Test(ActionsTestArgs),
+}
+
+/// Where the Node that runs Actions is, and the packages Actions may `require`.
+#[derive(Debug, Args, Clone)]
+pub struct NodeArgs {
+    /// The Node.js (20+) executable that runs Actions.
+    #[arg(long, value_name = "PATH", default_value = "node")]
+    pub node: PathBuf,
+
+    /// A node_modules directory (or the project directory holding one) with the npm packages
+    /// the Actions declare as dependencies.
+    #[arg(long, value_name = "DIR")]
+    pub actions_node_modules: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ActionsTestArgs {
+    /// Test files (default: every actions/tests/*.yaml under the current directory).
+    pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub node: NodeArgs,
+
+    /// Stop a case's Actions after this many seconds (Auth0's limit is 20).
+    #[arg(long, value_name = "SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -312,6 +369,18 @@ pub struct EmulateArgs {
     /// Client secret of that application (generated when absent).
     #[arg(long, requires = "client_id", hide_env_values = true)]
     pub client_secret: Option<String>,
+
+    /// How long an Action build takes, in milliseconds (a deploy before it is built is
+    /// refused, as on Auth0); 0 builds instantly.
+    #[arg(long, value_name = "N", default_value_t = 300)]
+    pub action_build_ms: u64,
+
+    /// Stop the post-login Actions of a login after this many seconds (Auth0's limit is 20).
+    #[arg(long, value_name = "SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+    pub actions_timeout: u64,
+
+    #[command(flatten)]
+    pub node: NodeArgs,
 }
 
 #[derive(Debug, Args)]

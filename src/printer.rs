@@ -11,6 +11,7 @@ use anstream::stream::RawStream;
 use anstyle::{AnsiColor, Style};
 
 use crate::cli::{ColorChoice, OutputArgs, PlanFormat};
+use auth0_emulator::Message;
 use tenantform_core::model::Diagnostic;
 use tenantform_core::plan::Plan;
 use tenantform_core::plan::view::{self, HumanOptions};
@@ -98,6 +99,40 @@ impl Printer {
     /// The error that ends the command, on stderr.
     pub fn error(&self, text: &str) {
         self.labelled(AnsiColor::Red, "error", text);
+    }
+
+    /// One test case's verdict on stdout: `  PASS  name` (green) or `  FAIL  name` (red).
+    pub fn test_case(&self, passed: bool, name: &str) {
+        let (color, label) = if passed {
+            (AnsiColor::Green, "PASS")
+        } else {
+            (AnsiColor::Red, "FAIL")
+        };
+        let style = if self.stdout_color {
+            color.on_default().bold()
+        } else {
+            Style::new()
+        };
+        self.stdout(format_args!("  {style}{label}{style:#}  {name}"));
+    }
+
+    /// What a running emulator says, on stderr, as it happens: an Action's console output as
+    /// `[action NAME] LEVEL: text` (its warnings and errors even with `--quiet`), the
+    /// emulator's own warnings and errors labelled like the tool's.
+    pub fn emulator_message(&self, message: &Message) {
+        let important = matches!(message.level.as_str(), "warn" | "error");
+        if message.source == "emulator" {
+            match message.level.as_str() {
+                "warn" => self.warning(&message.text),
+                "error" => self.labelled(AnsiColor::Red, "error", &message.text),
+                _ => self.status(&message.text),
+            }
+        } else if important || !self.quiet {
+            self.stderr(format_args!(
+                "[action {}] {}: {}",
+                message.source, message.level, message.text
+            ));
+        }
     }
 
     /// Problems found in tenant files, on stderr: errors always, warnings unless `--quiet`.

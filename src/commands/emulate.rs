@@ -1,11 +1,15 @@
 //! `tenantform emulate`: run the local Auth0 tenant until SIGINT/SIGTERM.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::cli::EmulateArgs;
 use crate::commands::ExitStatus;
+use crate::node::{MINIMUM_MAJOR, NodeCheck, runtime_options};
 use crate::printer::Printer;
-use auth0_emulator::{Emulator, EmulatorOptions, RateLimit};
+use auth0_emulator::{Emulator, EmulatorOptions, MessageSink, RateLimit};
 
 pub async fn run(args: EmulateArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let rate_limit: RateLimit = args
@@ -15,6 +19,13 @@ pub async fn run(args: EmulateArgs, printer: &Printer) -> anyhow::Result<ExitSta
     if !(0.0..=1.0).contains(&args.faults) {
         anyhow::bail!("--faults must be between 0 and 1, got {}", args.faults);
     }
+    let actions = runtime_options(
+        &args.node.node,
+        args.node.actions_node_modules.as_deref(),
+        Duration::from_secs(args.actions_timeout),
+    )?;
+    let node = args.node.node.display().to_string();
+    let sink = printer.clone();
     let options = EmulatorOptions {
         rate_limit,
         faults: args.faults,
@@ -23,6 +34,11 @@ pub async fn run(args: EmulateArgs, printer: &Printer) -> anyhow::Result<ExitSta
         state_file: args.state,
         client_id: args.client_id,
         client_secret: args.client_secret.map(SecretString::from),
+        action_build_time: Duration::from_millis(args.action_build_ms),
+        actions,
+        messages: Some(MessageSink(Arc::new(move |message| {
+            sink.emulator_message(message);
+        }))),
         ..EmulatorOptions::default()
     };
     let emulator = Emulator::start(args.listen, options).await?;
@@ -36,6 +52,17 @@ pub async fn run(args: EmulateArgs, printer: &Printer) -> anyhow::Result<ExitSta
         "AUTH0_M2M_CLIENT_SECRET={}",
         emulator.client_secret().expose_secret()
     ));
+    match NodeCheck::from_version(emulator.actions_node().await) {
+        NodeCheck::Supported(version) => printer.status(&format!(
+            "post-login Actions run at login in Node {version} (`{node}`); their logs appear here"
+        )),
+        NodeCheck::Unsupported(version) => printer.warning(&format!(
+            "`{node}` is Node {version}, older than the {MINIMUM_MAJOR} the Actions runtime needs: post-login Actions may fail at login (install Node.js {MINIMUM_MAJOR}+ or pass --node PATH)"
+        )),
+        NodeCheck::Missing(reason) => printer.warning(&format!(
+            "post-login Actions will be SKIPPED at every login, so every user is let in ({reason}): install Node.js {MINIMUM_MAJOR}+ or pass --node PATH to test invite-only logins"
+        )),
+    }
     wait_for_signal().await?;
     emulator.shutdown().await?;
     Ok(ExitStatus::Success)

@@ -2,6 +2,7 @@
 //! returns an [`ExitStatus`]; `main.rs` maps errors to exit code 1. Commands do not call each
 //! other, and print only through the [`Printer`].
 
+pub mod actions;
 pub mod apply;
 pub mod demo;
 pub mod emulate;
@@ -45,5 +46,6 @@ pub async fn run(command: Command, printer: &Printer) -> anyhow::Result<ExitStat
         Command::Export(args) => export::run(args, printer).await,
         Command::Emulate(args) => emulate::run(args, printer).await,
         Command::Demo(args) => Box::pin(demo::run(args, printer)).await,
+        Command::Actions(args) => actions::run(args, printer).await,
     }
 }

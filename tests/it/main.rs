@@ -2,6 +2,7 @@
 //! emulator. Each area has its own module directory; what they share is in `support`. The
 //! emulator's own tests live with it, in `crates/auth0-emulator/tests/`.
 
+mod actions;
 mod api;
 mod apply;
 mod emulator;
