@@ -41,6 +41,7 @@ pub async fn run(args: EmulateArgs, printer: &Printer) -> anyhow::Result<ExitSta
         }))),
         ..EmulatorOptions::default()
     };
+    let signals = Signals::listen()?;
     let emulator = Emulator::start(args.listen, options).await?;
     let domain = emulator.domain();
     // Printing the M2M secret is the point of this command: it is a local, throwaway tenant
@@ -63,24 +64,49 @@ pub async fn run(args: EmulateArgs, printer: &Printer) -> anyhow::Result<ExitSta
             "post-login Actions will be SKIPPED at every login, so every user is let in ({reason}): install Node.js {MINIMUM_MAJOR}+ or pass --node PATH to test invite-only logins"
         )),
     }
-    wait_for_signal().await?;
+    signals.wait().await?;
     emulator.shutdown().await?;
     Ok(ExitStatus::Success)
 }
 
+/// SIGINT and SIGTERM, listened for from the start: a signal that arrives while the emulator
+/// is still starting (or checking Node) stops it cleanly too, instead of killing it.
 #[cfg(unix)]
-async fn wait_for_signal() -> anyhow::Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut terminate = signal(SignalKind::terminate())?;
-    tokio::select! {
-        result = tokio::signal::ctrl_c() => result?,
-        _ = terminate.recv() => {}
+struct Signals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Signals {
+    fn listen() -> anyhow::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
     }
-    Ok(())
+
+    async fn wait(mut self) -> anyhow::Result<()> {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        Ok(())
+    }
 }
 
 #[cfg(not(unix))]
-async fn wait_for_signal() -> anyhow::Result<()> {
-    tokio::signal::ctrl_c().await?;
-    Ok(())
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    fn listen() -> anyhow::Result<Self> {
+        Ok(Self)
+    }
+
+    async fn wait(self) -> anyhow::Result<()> {
+        tokio::signal::ctrl_c().await?;
+        Ok(())
+    }
 }

@@ -1,5 +1,6 @@
 //! `tenantform emulate` as a user runs it: the four stdout lines, a working tenant, a clean
-//! stop on SIGINT that saves `--state` (mode 0600), and the state loaded on the next start.
+//! stop on SIGINT that saves `--state` (mode 0600), the state loaded on the next start, and
+//! the post-login Actions' console output on stderr as users sign in.
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -17,6 +18,27 @@ struct Running {
     domain: String,
     client_id: String,
     client_secret: SecretString,
+    /// Lines of stderr as they are printed.
+    stderr: mpsc::Receiver<String>,
+}
+
+impl Running {
+    /// Waits (bounded) for a stderr line containing `text`; every line read so far on failure.
+    fn stderr_line(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut seen = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.stderr.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(line) => seen.push(line),
+                Err(_) => break,
+            }
+        }
+        panic!(
+            "no stderr line containing {text:?} within 30 s; stderr:\n{}",
+            seen.join("\n")
+        );
+    }
 }
 
 fn start(args: &[&str]) -> Running {
@@ -25,10 +47,19 @@ fn start(args: &[&str]) -> Running {
         .args(args)
         .command()
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("spawn tenantform emulate");
     let stdout = child.stdout.take().expect("stdout");
+    let stderr = child.stderr.take().expect("stderr");
+    let (stderr_sender, stderr_lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            // Nobody listening any more is fine: keep draining so the child never blocks.
+            let _ = stderr_sender.send(line);
+        }
+    });
     let (sender, lines) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().take(4) {
@@ -65,6 +96,7 @@ fn start(args: &[&str]) -> Running {
         domain,
         client_id: value(&read[2], "AUTH0_M2M_CLIENT_ID"),
         client_secret: SecretString::from(value(&read[3], "AUTH0_M2M_CLIENT_SECRET")),
+        stderr: stderr_lines,
     }
 }
 
@@ -249,4 +281,183 @@ async fn emulate_faults_with_a_seed_write_the_same_request_log_twice() {
         "{:?}",
         logs[0]
     );
+}
+
+/// A Management API call of the login test; the answer's JSON.
+async fn call(
+    http: &reqwest::Client,
+    running: &Running,
+    token: &SecretString,
+    method: reqwest::Method,
+    path: &str,
+    body: &serde_json::Value,
+) -> serde_json::Value {
+    let answer = Answer::read(
+        http.request(method, format!("{}/api/v2/{path}", running.domain))
+            .bearer_auth(secrecy::ExposeSecret::expose_secret(token))
+            .json(body)
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
+    assert!(
+        (200..300).contains(&answer.status),
+        "{path}: {} {:?}",
+        answer.status,
+        answer.body
+    );
+    answer.body.unwrap_or_default()
+}
+
+/// A user signs in through the binary's login page with an Action bound: the Action's
+/// `console.log` shows on the binary's stderr, attributed to it, and so does its denial's
+/// reason reaching the callback. At startup it says which Node runs the Actions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emulate_prints_the_console_output_of_actions_at_login() {
+    use reqwest::Method;
+    let running = start(&["--action-build-ms", "0", "--actions-timeout", "10"]);
+    let node_line = running.stderr_line("post-login Actions run at login in Node v");
+    assert!(node_line.contains("(`node`)"), "{node_line}");
+
+    let http = emulator::http();
+    let token = emulator::token(
+        &http,
+        &running.domain,
+        &running.client_id,
+        &running.client_secret,
+    )
+    .await;
+    let callback = "http://localhost:8501/oauth2callback";
+    let app = call(&http, &running, &token, Method::POST, "clients", &json!({
+        "name": "Dashboard", "app_type": "regular_web", "callbacks": [callback],
+        "grant_types": ["authorization_code"], "token_endpoint_auth_method": "client_secret_post",
+    }))
+    .await;
+    let app_id = app["client_id"].as_str().expect("client_id");
+    let connection = call(
+        &http,
+        &running,
+        &token,
+        Method::POST,
+        "connections",
+        &json!({
+            "name": "users", "strategy": "auth0", "options": {"disable_signup": true},
+        }),
+    )
+    .await;
+    let connection_id = connection["id"].as_str().expect("connection id");
+    call(
+        &http,
+        &running,
+        &token,
+        Method::PATCH,
+        &format!("connections/{connection_id}/clients"),
+        &json!([{"client_id": app_id, "status": true}]),
+    )
+    .await;
+    let password = "Correct-Horse-9";
+    for (email, app_metadata) in [
+        ("ada@example.com", json!({"invited": true})),
+        ("eve@example.com", json!({})),
+    ] {
+        call(
+            &http,
+            &running,
+            &token,
+            Method::POST,
+            "users",
+            &json!({
+                "connection": "users", "email": email, "password": password,
+                "email_verified": true, "app_metadata": app_metadata,
+            }),
+        )
+        .await;
+    }
+    let code = r#"exports.onExecutePostLogin = async (event, api) => {
+  console.log("hello from the Action:", event.user.email, "login", event.stats.logins_count);
+  if (!event.user.app_metadata.invited) api.access.deny("Not invited.");
+};"#;
+    let action = call(
+        &http,
+        &running,
+        &token,
+        Method::POST,
+        "actions/actions",
+        &json!({
+            "name": "Greeter", "code": code,
+            "supported_triggers": [{"id": "post-login", "version": "v3"}],
+        }),
+    )
+    .await;
+    let action_id = action["id"].as_str().expect("action id");
+    call(
+        &http,
+        &running,
+        &token,
+        Method::POST,
+        &format!("actions/actions/{action_id}/deploy"),
+        &json!({}),
+    )
+    .await;
+    call(
+        &http,
+        &running,
+        &token,
+        Method::PATCH,
+        "actions/triggers/post-login/bindings",
+        &json!({"bindings": [{"ref": {"type": "action_name", "value": "Greeter"}, "display_name": "Greeter"}]}),
+    )
+    .await;
+
+    let app_secret = app["client_secret"].as_str().expect("client_secret");
+    let login = tenantform::login::LoginClient::new(
+        &running.domain,
+        app_id,
+        SecretString::from(app_secret.to_owned()),
+        callback,
+    )
+    .expect("login client");
+    let password = SecretString::from(password.to_owned());
+    let ada = login
+        .sign_in("ada@example.com", &password)
+        .await
+        .expect("ada signs in");
+    assert!(
+        matches!(ada, tenantform::login::LoginOutcome::SignedIn { .. }),
+        "{ada:?}"
+    );
+    assert_eq!(
+        running.stderr_line("hello from the Action: ada@example.com"),
+        "[action Greeter] log: hello from the Action: ada@example.com login 1"
+    );
+    let eve = login
+        .sign_in("eve@example.com", &password)
+        .await
+        .expect("eve's login ends at the callback");
+    assert_eq!(
+        eve,
+        tenantform::login::LoginOutcome::Denied {
+            error: "access_denied".into(),
+            description: "Not invited.".into(),
+        }
+    );
+    assert_eq!(
+        running.stderr_line("hello from the Action: eve@example.com"),
+        "[action Greeter] log: hello from the Action: eve@example.com login 1"
+    );
+    interrupt(running);
+}
+
+/// Without Node, `emulate` says at startup, loudly, that Actions will be skipped.
+#[test]
+fn emulate_without_node_warns_that_actions_are_skipped() {
+    let running = start(&["--node", "/nonexistent/node"]);
+    let line = running.stderr_line("SKIPPED");
+    assert!(
+        line.starts_with("warning: post-login Actions will be SKIPPED at every login"),
+        "{line}"
+    );
+    assert!(line.contains("/nonexistent/node"), "{line}");
+    interrupt(running);
 }
