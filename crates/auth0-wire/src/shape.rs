@@ -52,19 +52,39 @@ impl<'de> Deserializer<'de> for FieldRecorder<'_> {
     }
 }
 
-/// `from` as a `To`, field by field through their serde representations: the top-level fields
-/// `To` names are carried over, the others dropped, and whatever `To` names that `from` lacks
-/// takes `To`'s serde default. This is what lets a wire resource and a model share field names
-/// instead of copying each field by hand.
+/// `from` as a `To`, field by field through their serde representations: each top-level field
+/// of `from` goes to the field of `To` with the same name, up to case and underscores (so a
+/// wire `resultUrl` is a model `result_url`); fields `To` does not name are dropped, and
+/// whatever `To` names that `from` lacks takes `To`'s serde default. This is what lets a wire
+/// resource and a model share field names instead of copying each field by hand.
 pub fn project<From: Serialize, To: DeserializeOwned>(
     from: &From,
 ) -> Result<To, serde_json::Error> {
-    let mut value = serde_json::to_value(from)?;
-    if let Value::Object(map) = &mut value {
-        let names = field_names::<To>();
-        map.retain(|key, _| names.contains(&key.as_str()));
-    }
-    serde_json::from_value(value)
+    let value = serde_json::to_value(from)?;
+    let Value::Object(object) = value else {
+        return serde_json::from_value(value);
+    };
+    let names = field_names::<To>();
+    let projected: Map<String, Value> = object
+        .into_iter()
+        .filter_map(|(key, value)| {
+            let exact = names.iter().find(|name| **name == key);
+            let same = || names.iter().find(|name| same_name(name, &key));
+            exact.or_else(same).map(|name| ((*name).to_owned(), value))
+        })
+        .collect();
+    serde_json::from_value(Value::Object(projected))
+}
+
+/// `resultUrl` and `result_url` name the same field.
+fn same_name(a: &str, b: &str) -> bool {
+    let canonical = |name: &str| -> String {
+        name.chars()
+            .filter(|c| *c != '_')
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    canonical(a) == canonical(b)
 }
 
 /// `value` with every field it leaves out taken from `defaults`, nested objects field by field
@@ -458,8 +478,7 @@ mod tests {
     #[derive(Debug, PartialEq, Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Model {
-        #[serde(rename = "camelName")]
-        camel: Option<u32>,
+        camel_name: Option<u32>,
         #[serde(default)]
         extra: Option<String>,
     }
@@ -497,7 +516,7 @@ mod tests {
     }
 
     #[test]
-    fn projection_keeps_the_fields_both_name() {
+    fn projection_keeps_the_fields_both_name_camel_or_snake_case() {
         let wire = Wire {
             id: Some("x".into()),
             camel: Some(3),
@@ -507,7 +526,7 @@ mod tests {
         assert_eq!(
             model,
             Model {
-                camel: Some(3),
+                camel_name: Some(3),
                 extra: None
             }
         );

@@ -68,17 +68,38 @@ pub fn created_email_template(name: TemplateName) -> EmailTemplate {
     email_template(&template.completed())
 }
 
+/// The model's view of a wire template: the fields both name (`resultUrl` is `result_url`).
 fn email_template(template: &wire::EmailTemplate) -> EmailTemplate {
-    EmailTemplate {
-        enabled: template.enabled,
-        subject: template.subject.clone(),
-        from: template.from.clone(),
-        body: template.body.clone(),
-        body_file: None,
-        result_url: template.result_url.clone(),
-        url_lifetime_in_seconds: template.url_lifetime_in_seconds,
-        include_email_in_redirect: template.include_email_in_redirect,
-        syntax: template.syntax,
+    auth0_wire::shape::project(template).expect("every template field of the model is a wire field")
+}
+
+#[cfg(test)]
+mod projection {
+    use super::*;
+    use auth0_wire::shape::field_names;
+
+    /// A model field the wire template lacks would never be read (`body_file` is where the
+    /// file read the body from, not an Auth0 field).
+    #[test]
+    fn every_template_field_is_a_wire_field() {
+        let completed = created_email_template(TemplateName::ResetEmail);
+        let value = serde_json::to_value(&completed).unwrap();
+        for field in field_names::<EmailTemplate>() {
+            if !matches!(*field, "body_file" | "url_lifetime_in_seconds") {
+                assert!(
+                    value.get(*field).is_some(),
+                    "`{field}` is not read from the wire template"
+                );
+            }
+        }
+        let with_lifetime = wire::EmailTemplate {
+            url_lifetime_in_seconds: Some(60),
+            ..wire::EmailTemplate::default()
+        };
+        assert_eq!(
+            email_template(&with_lifetime).url_lifetime_in_seconds,
+            Some(60)
+        );
     }
 }
 

@@ -1,8 +1,10 @@
 //! The model onto the wire: each model value as the `auth0_wire` type Auth0 takes, for apply's
-//! request bodies. Applications and tenant settings share their field names with their wire
-//! types and go over by projection; the other kinds name their wire fields in one function
-//! each. Secrets are exposed only here, through the caller's `expose` (apply resolves a
-//! [`SecretRef`] from the load-time value or the environment).
+//! request bodies. Applications, tenant settings and email templates share their field names
+//! with their wire types (up to Auth0's camelCase) and go over by projection
+//! ([`auth0_wire::shape::project`]); connections, provider credentials and Actions, whose
+//! shapes differ, are mapped in one function each. Secrets are exposed only here, through the
+//! caller's `expose` (apply resolves a [`SecretRef`] from the load-time value or the
+//! environment).
 
 use auth0_wire::action::{ActionSecret, TriggerRef};
 use auth0_wire::connection::DATABASE_STRATEGY;
@@ -83,17 +85,7 @@ pub fn email_provider(
 /// /email-templates/{name}` (pass [`only_fields`] of the template to send the changed ones).
 /// `body_file` is where the body came from, not an Auth0 field.
 pub fn email_template(template: &EmailTemplate) -> auth0_wire::EmailTemplate {
-    auth0_wire::EmailTemplate {
-        template: None,
-        body: template.body.clone(),
-        from: template.from.clone(),
-        subject: template.subject.clone(),
-        syntax: template.syntax,
-        enabled: template.enabled,
-        result_url: template.result_url.clone(),
-        url_lifetime_in_seconds: template.url_lifetime_in_seconds,
-        include_email_in_redirect: template.include_email_in_redirect,
-    }
+    project(template).expect("every template field Auth0 takes is a wire field")
 }
 
 /// `POST /email-templates`: the declared fields plus the ones Auth0 requires, filled as
