@@ -169,4 +169,62 @@ mod tests {
         assert_eq!(event["client"]["name"], "Test App");
         assert_eq!(event["user"]["created_at"], "2026-01-01T00:00:00.000Z");
     }
+
+    /// What `actions-runtime/README.md` ("Test cases") says the event holds.
+    #[test]
+    fn the_event_has_auth0s_shape_and_the_inputs_merge_as_documented() {
+        let inputs = Inputs {
+            user: Some(object(&json!({"user_id": "auth0|42", "logins_count": 7,
+                "last_login": "x", "given_name": "Ada"}))),
+            client: Some(object(&json!({"metadata": {"tier": "gold"}}))),
+            connection: Some(object(&json!({"name": "users", "extra": 1}))),
+            request: Some(object(&json!({"ip": "10.0.0.1", "method": "POST",
+                "query": {"scope": "openid  email", "response_type": "code id_token"}}))),
+            session: Some(object(&json!({"device": "d"}))),
+            authentication: Some(object(&json!({"methods": []}))),
+            now_ms: Some(0),
+            ..Inputs::default()
+        };
+        let (event, now_ms) = build(&inputs);
+        assert_eq!(now_ms, 0);
+        let user = &event["user"];
+        assert_eq!(event["stats"]["logins_count"], 7, "from user.logins_count");
+        assert!(
+            user.get("logins_count").is_none(),
+            "not in event.user: {user}"
+        );
+        assert!(
+            user.get("last_login").is_none(),
+            "not in event.user: {user}"
+        );
+        assert_eq!(user["given_name"], "Ada");
+        assert_eq!(user["created_at"], "1970-01-01T00:00:00.000Z");
+        assert_eq!(
+            user["identities"],
+            json!([{"connection": "users", "provider": "auth0", "user_id": "42", "isSocial": false}])
+        );
+        assert_eq!(event["client"]["metadata"], json!({"tier": "gold"}));
+        assert_eq!(
+            event["connection"],
+            json!({"id": "con_test", "name": "users", "strategy": "auth0", "metadata": {}})
+        );
+        assert_eq!(event["request"]["ip"], "10.0.0.1");
+        assert_eq!(event["request"]["method"], "POST");
+        assert_eq!(event["request"]["query"]["state"], "test-state");
+        assert_eq!(
+            event["transaction"]["requested_scopes"],
+            json!(["openid", "email"])
+        );
+        assert_eq!(
+            event["transaction"]["response_type"],
+            json!(["code id_token"])
+        );
+        assert_eq!(
+            event["session"],
+            json!({"id": "test-transaction", "device": "d"})
+        );
+        assert_eq!(event["authentication"], json!({"methods": []}));
+        assert_eq!(event["security_context"], json!({}));
+        assert!(event.get("organization").is_none());
+    }
 }

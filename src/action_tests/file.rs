@@ -241,6 +241,14 @@ pub fn load(path: &Path) -> Result<TestFile, LoadError> {
             if let Some(cut) = message.find(", set DuplicateKeyPolicy") {
                 message.truncate(cut);
             }
+            if message == "expected mapping start" {
+                "expected a mapping (`{key: value}` or indented `key: value` lines)"
+                    .clone_into(&mut message);
+            } else if message == "expected sequence start" {
+                "expected a list (`[a, b]` or `- a` lines)".clone_into(&mut message);
+            } else if message.starts_with("invalid u") || message.starts_with("invalid i") {
+                "expected a whole number".clone_into(&mut message);
+            }
             LoadError {
                 path: path.to_owned(),
                 position: error
@@ -387,6 +395,17 @@ mod tests {
         let error = load(&typo).unwrap_err().to_string();
         assert!(error.contains("typo.yaml:4:"), "{error}");
         assert!(error.contains("outcom"), "{error}");
+
+        let wrong = write(
+            dir.path(),
+            "wrong.yaml",
+            "action: a.js\ncases:\n  - name: c\n    logins_count: two\n    user: [a]\n",
+        );
+        let error = load(&wrong).unwrap_err().to_string();
+        assert!(
+            error.ends_with("wrong.yaml:4:19: expected a whole number"),
+            "{error}"
+        );
 
         let missing = write(
             dir.path(),
