@@ -122,13 +122,6 @@ impl ManagementClient {
             .body)
     }
 
-    pub async fn put(&self, segments: &[&str], body: &Value) -> Result<Value, ApiError> {
-        Ok(self
-            .request(Method::PUT, segments, &[], Some(body))
-            .await?
-            .body)
-    }
-
     pub async fn delete(&self, segments: &[&str]) -> Result<Value, ApiError> {
         Ok(self
             .request(Method::DELETE, segments, &[], None)

@@ -13,16 +13,11 @@ pub enum FieldSelection {
     #[default]
     All,
     Include(Vec<String>),
-    Exclude(Vec<String>),
 }
 
 impl FieldSelection {
     pub fn include<I: IntoIterator<Item = S>, S: Into<String>>(fields: I) -> Self {
         Self::Include(fields.into_iter().map(Into::into).collect())
-    }
-
-    pub fn exclude<I: IntoIterator<Item = S>, S: Into<String>>(fields: I) -> Self {
-        Self::Exclude(fields.into_iter().map(Into::into).collect())
     }
 
     pub(crate) fn query(&self) -> Vec<(&'static str, String)> {
@@ -31,10 +26,6 @@ impl FieldSelection {
             Self::Include(fields) => vec![
                 ("fields", fields.join(",")),
                 ("include_fields", "true".to_owned()),
-            ],
-            Self::Exclude(fields) => vec![
-                ("fields", fields.join(",")),
-                ("include_fields", "false".to_owned()),
             ],
         }
     }
@@ -83,13 +74,6 @@ mod tests {
             vec![
                 ("fields", "client_id,name".to_owned()),
                 ("include_fields", "true".to_owned())
-            ]
-        );
-        assert_eq!(
-            FieldSelection::exclude(["signing_keys"]).query(),
-            vec![
-                ("fields", "signing_keys".to_owned()),
-                ("include_fields", "false".to_owned())
             ]
         );
     }

@@ -79,12 +79,6 @@ pub struct KindSelection {
 }
 
 impl KindSelection {
-    pub fn all() -> Self {
-        Self {
-            kinds: ExportKind::ALL.to_vec(),
-        }
-    }
-
     pub fn parse(include: &[String], exclude: &[String]) -> Result<Self, String> {
         let parse = |names: &[String]| -> Result<Vec<ExportKind>, String> {
             names
