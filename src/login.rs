@@ -54,13 +54,13 @@ fn unexpected(step: &'static str, detail: impl Into<String>) -> LoginError {
     }
 }
 
-/// The first 200 characters of a page, for an error message.
-fn excerpt(text: &str) -> String {
-    let text = text.trim();
-    match text.char_indices().nth(200) {
-        Some((cut, _)) => format!("{}...", &text[..cut]),
-        None => text.to_owned(),
-    }
+/// What a hosted page says went wrong: its alert (`<p ... role="alert">text</p>`), else its
+/// status alone. Never the page itself: its hidden fields may carry a ticket.
+fn page_error(body: &str) -> String {
+    body.split_once(r#"role="alert">"#)
+        .and_then(|(_, rest)| rest.split_once('<'))
+        .map(|(text, _)| format!(": {}", text.trim()))
+        .unwrap_or_default()
 }
 
 fn http_client() -> Result<reqwest::Client, LoginError> {
@@ -120,8 +120,8 @@ impl LoginClient {
             return Err(unexpected(
                 "login form",
                 format!(
-                    "answered {status} instead of a redirect to the callback: {}",
-                    excerpt(&body)
+                    "answered {status} instead of a redirect to the callback{}",
+                    page_error(&body)
                 ),
             ));
         };
@@ -245,7 +245,7 @@ pub async fn set_password_with_ticket(
         let body = response.text().await.unwrap_or_default();
         Err(unexpected(
             "ticket page",
-            format!("refused the password ({status}): {}", excerpt(&body)),
+            format!("refused the password ({status}){}", page_error(&body)),
         ))
     }
 }
@@ -254,4 +254,24 @@ pub async fn set_password_with_ticket(
 pub fn generate_password() -> SecretString {
     let random = Alphanumeric.sample_string(&mut rand::rng(), 24);
     SecretString::from(format!("Tf-{random}-9a"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_error_is_its_alert_only() {
+        let page = r#"<h1>Log in</h1><p class="error" role="alert">Wrong email or password.</p><input type="hidden" name="ticket" value="t0p">"#;
+        assert_eq!(page_error(page), ": Wrong email or password.");
+        assert_eq!(page_error("<input name=ticket value=t0p>"), "");
+    }
+
+    #[test]
+    fn claims_are_read_from_the_jwt_payload() {
+        let payload = URL_SAFE_NO_PAD.encode(r#"{"email":"a@b.c","https://x/roles":["admin"]}"#);
+        let claims = claims_of(&format!("h.{payload}.s")).unwrap();
+        assert_eq!(claims["https://x/roles"], serde_json::json!(["admin"]));
+        assert!(claims_of("nope").is_err());
+    }
 }
