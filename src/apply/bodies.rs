@@ -1,21 +1,19 @@
-//! Request bodies, built from a change's `desired` value and its changed fields. Pure.
+//! Request bodies, built from a change's `desired` value and its changed fields: the model
+//! put onto the wire types (`tenantform_core::model::wire`), with only what a PATCH changes.
+//! Pure.
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::secrets::expose;
-use tenantform_core::live::merge_options;
+use tenantform_core::model::wire::{self, only_fields};
 use tenantform_core::model::{
-    Action, DatabaseConnection, EmailProvider, EmailTemplate, TemplateName, Trigger,
+    Action, Application, DatabaseConnection, EmailProvider, EmailTemplate, TemplateName, Trigger,
 };
 use tenantform_core::plan::FieldChange;
 
-/// A model value as a JSON object (undeclared `Option`s are absent).
-fn object<T: Serialize>(value: &T) -> Map<String, Value> {
-    match serde_json::to_value(value).expect("model values serialize") {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    }
+fn body<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).expect("wire values serialize")
 }
 
 /// The top-level keys the changed fields touch (`jwt_configuration.alg` -> `jwt_configuration`).
@@ -29,24 +27,17 @@ fn top_level_keys(fields: &[FieldChange]) -> Vec<&str> {
 }
 
 /// `POST /clients`: every declared field.
-pub(crate) fn application_create(app: &tenantform_core::model::Application) -> Value {
-    Value::Object(object(app))
+pub(crate) fn application_create(app: &Application) -> Value {
+    body(&auth0_wire::Client::from(app))
 }
 
 /// `PATCH /clients/{id}`: only the top-level fields that changed, with their whole desired
 /// value (PATCH replaces arrays, so a list is always sent complete).
-pub(crate) fn application_patch(
-    app: &tenantform_core::model::Application,
-    fields: &[FieldChange],
-) -> Value {
-    let all = object(app);
-    let mut body = Map::new();
-    for key in top_level_keys(fields) {
-        if let Some(value) = all.get(key) {
-            body.insert(key.to_owned(), value.clone());
-        }
-    }
-    Value::Object(body)
+pub(crate) fn application_patch(app: &Application, fields: &[FieldChange]) -> Value {
+    body(&auth0_wire::Client::from(&only_fields(
+        app,
+        &top_level_keys(fields),
+    )))
 }
 
 /// A nested object holding only the changed leaves (`flags.x` -> `{"flags":{"x":..}}`):
@@ -71,102 +62,30 @@ pub(crate) fn nested_patch(fields: &[FieldChange]) -> Value {
 
 /// `POST /connections` for a database connection.
 pub(crate) fn connection_create(connection: &DatabaseConnection, name: &str) -> Value {
-    json!({
-        "name": name,
-        "strategy": "auth0",
-        "options": merge_options(&json!({}), connection),
-    })
+    body(&wire::connection_create(connection, name))
 }
 
 /// The provider with its complete credentials, secrets included (Auth0 replaces them).
 pub(crate) fn email_provider(provider: &EmailProvider) -> Value {
-    let mut body = object(provider);
-    let c = &provider.credentials;
-    let mut credentials = Map::new();
-    let mut put = |key: &str, value: Option<Value>| {
-        if let Some(value) = value {
-            credentials.insert(key.to_owned(), value);
-        }
-    };
-    put("api_key", c.api_key.as_ref().map(|s| json!(expose(s))));
-    put("domain", c.domain.as_ref().map(|v| json!(v)));
-    put("region", c.region.as_ref().map(|v| json!(v)));
-    put("smtp_host", c.smtp_host.as_ref().map(|v| json!(v)));
-    put("smtp_port", c.smtp_port.map(|v| json!(v)));
-    put("smtp_user", c.smtp_user.as_ref().map(|v| json!(v)));
-    put("smtp_pass", c.smtp_pass.as_ref().map(|s| json!(expose(s))));
-    put("accessKeyId", c.access_key_id.as_ref().map(|v| json!(v)));
-    put(
-        "secretAccessKey",
-        c.secret_access_key.as_ref().map(|s| json!(expose(s))),
-    );
-    body.insert("credentials".into(), Value::Object(credentials));
-    Value::Object(body)
+    body(&wire::email_provider(provider, expose))
 }
 
-/// Auth0's camelCase name of a template field.
-fn template_key(key: &str) -> Option<&str> {
-    Some(match key {
-        "body_file" => return None,
-        "result_url" => "resultUrl",
-        "url_lifetime_in_seconds" => "urlLifetimeInSeconds",
-        "include_email_in_redirect" => "includeEmailInRedirect",
-        other => other,
-    })
-}
-
-fn template_fields(template: &EmailTemplate) -> Map<String, Value> {
-    object(template)
-        .into_iter()
-        .filter_map(|(k, v)| template_key(&k).map(|k| (k.to_owned(), v)))
-        .collect()
-}
-
-/// `POST /email-templates`: the declared fields plus the ones Auth0 requires
-/// (`template, body, from, subject, syntax, enabled`), defaulted when the file leaves them out.
-/// An empty `from` means the provider's default address, so it stays unmanaged.
+/// `POST /email-templates`: the declared fields plus the ones Auth0 requires, defaulted when
+/// the file leaves them out. An empty `from` means the provider's default address.
 pub(crate) fn template_create(name: TemplateName, template: &EmailTemplate) -> Value {
-    let mut body = Map::new();
-    body.insert("template".into(), json!(name.as_str()));
-    body.insert("body".into(), json!(""));
-    body.insert("from".into(), json!(""));
-    body.insert("subject".into(), json!(""));
-    body.insert("syntax".into(), json!("liquid"));
-    body.insert("enabled".into(), json!(true));
-    body.extend(template_fields(template));
-    Value::Object(body)
+    body(&wire::email_template_create(name, template))
 }
 
 /// `PATCH /email-templates/{name}`: the changed fields, or every declared one when
 /// `fields` is empty (a template found to exist when the plan expected to create it).
 pub(crate) fn template_patch(template: &EmailTemplate, fields: &[FieldChange]) -> Value {
-    let all = template_fields(template);
     if fields.is_empty() {
-        return Value::Object(all);
+        return body(&wire::email_template(template));
     }
-    let mut body = Map::new();
-    for key in top_level_keys(fields) {
-        if let Some(key) = template_key(key)
-            && let Some(value) = all.get(key)
-        {
-            body.insert(key.to_owned(), value.clone());
-        }
-    }
-    Value::Object(body)
-}
-
-fn action_secrets(action: &Action) -> Value {
-    Value::Array(
-        action
-            .secrets
-            .iter()
-            .map(|(name, secret)| json!({"name": name, "value": expose(secret)}))
-            .collect(),
-    )
-}
-
-fn supported_triggers(trigger: Trigger) -> Value {
-    json!([{"id": trigger.as_str(), "version": trigger.version()}])
+    body(&wire::email_template(&only_fields(
+        template,
+        &top_level_keys(fields),
+    )))
 }
 
 /// `POST /actions/actions`.
@@ -177,17 +96,9 @@ pub(crate) fn action_create(
     trigger: Trigger,
     runtime: &str,
 ) -> Value {
-    let mut body = json!({
-        "name": name,
-        "supported_triggers": supported_triggers(trigger),
-        "code": code,
-        "runtime": runtime,
-        "dependencies": action.dependencies,
-    });
-    if !action.secrets.is_empty() {
-        body["secrets"] = action_secrets(action);
-    }
-    body
+    body(&wire::action_create(
+        name, action, code, trigger, runtime, expose,
+    ))
 }
 
 /// `PATCH /actions/actions/{id}` with the changed parts; `None` when nothing but deployment
@@ -200,34 +111,26 @@ pub(crate) fn action_patch(
     send_secrets: bool,
     fields: &[FieldChange],
 ) -> Option<Value> {
-    let mut body = Map::new();
+    let mut patch = auth0_wire::Action::default();
     for key in top_level_keys(fields) {
         match key {
-            "code" => {
-                body.insert("code".into(), json!(code));
-            }
-            "runtime" => {
-                body.insert("runtime".into(), json!(runtime));
-            }
-            "trigger" => {
-                body.insert("supported_triggers".into(), supported_triggers(trigger));
-            }
-            "dependencies" => {
-                body.insert("dependencies".into(), json!(action.dependencies));
-            }
+            "code" => patch.code = Some(code.to_owned()),
+            "runtime" => patch.runtime = Some(runtime.to_owned()),
+            "trigger" => patch.supported_triggers = Some(wire::supported_triggers(trigger)),
+            "dependencies" => patch.dependencies = Some(wire::dependencies(action)),
             _ => {}
         }
     }
     if send_secrets && !action.secrets.is_empty() {
-        body.insert("secrets".into(), action_secrets(action));
+        patch.secrets = Some(wire::action_secrets(action, expose));
     }
-    (!body.is_empty()).then_some(Value::Object(body))
+    (patch != auth0_wire::Action::default()).then(|| body(&patch))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tenantform_core::model::{Application, JwtAlg, JwtConfiguration, SecretRef};
+    use tenantform_core::model::{Application, JwtAlg, JwtConfiguration};
 
     fn field(path: &str, after: Value) -> FieldChange {
         FieldChange {
@@ -312,15 +215,5 @@ mod tests {
             action_patch(&action, "new", Trigger::PostLogin, "node22", false, &fields),
             Some(json!({"code": "new"}))
         );
-    }
-
-    #[test]
-    fn provider_body_carries_the_secret_from_the_environment_only_in_the_request() {
-        let mut provider = EmailProvider::default();
-        provider.credentials.api_key = Some(SecretRef::reference("TENANTFORM_TEST_UNSET_VAR_1"));
-        provider.credentials.domain = Some("mg.x".into());
-        let body = email_provider(&provider);
-        assert_eq!(body["credentials"]["domain"], "mg.x");
-        assert_eq!(body["credentials"]["api_key"], "");
     }
 }
