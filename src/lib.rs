@@ -7,15 +7,15 @@
 //! tenant file from a live tenant, and the `auth0-emulator` crate is a local Auth0 tenant with
 //! the real API's semantics.
 
-pub mod action_tests;
+mod action_tests;
 pub mod api;
 pub mod apply;
 pub mod cli;
 pub mod commands;
-pub mod export;
+mod export;
 pub mod login;
-pub mod node;
+mod node;
 pub mod planning;
 pub mod printer;
 pub mod render;
-pub mod session;
+mod session;

@@ -180,7 +180,6 @@ impl OneOrMany {
 /// A loaded test file.
 #[derive(Debug)]
 pub struct TestFile {
-    pub path: PathBuf,
     /// The Action's name in the run (and in its logs).
     pub name: String,
     pub code: String,
@@ -300,7 +299,6 @@ pub fn load(path: &Path) -> Result<TestFile, LoadError> {
                 .unwrap_or_default()
         });
     Ok(TestFile {
-        path: path.to_owned(),
         name,
         code,
         secrets: raw.secrets,

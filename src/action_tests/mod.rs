@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use auth0_emulator::login_actions::{ActionSource, ActionsRuntime, RuntimeError};
 
-pub use file::{LoadError, TestFile, load};
+pub use file::{TestFile, load};
 
 /// Where test files are looked for when none is given.
 pub const DEFAULT_DIR: &str = "actions/tests";

@@ -24,7 +24,7 @@ pub mod slug;
 pub mod write;
 pub mod yaml;
 
-pub use build::{ExportContext, ExportVariable, Exported, SideFile, build};
-pub use kind::{ExportKind, KindSelection};
-pub use read::{ExportRead, read_everything};
+pub use build::{ExportContext, Exported, build};
+pub use kind::KindSelection;
+pub use read::read_everything;
 pub use write::write_export;
