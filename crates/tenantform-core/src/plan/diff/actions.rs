@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::Planner;
+use super::{Planner, write_only};
 use crate::plan::desired::Desired;
 use crate::plan::model::{Address, Change, ChangeAction, FieldChange, Kind};
 
@@ -15,16 +15,7 @@ impl Planner<'_> {
             let trigger = action.trigger();
             let runtime = action.runtime().to_owned();
             let secret_names: Vec<&String> = action.secrets.keys().collect();
-            let secret_fields: Vec<FieldChange> = action
-                .secrets
-                .iter()
-                .map(|(secret, reference)| FieldChange {
-                    path: format!("secrets.{secret}"),
-                    before: Value::Null,
-                    after: json!(reference),
-                    write_only: true,
-                })
-                .collect();
+            let secret_fields = write_only(action.secret_fields());
             // The source travels as `code`; `source` is not serialized.
             let mut action_value = action.clone();
             action_value.source = None;

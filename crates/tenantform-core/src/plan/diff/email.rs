@@ -1,12 +1,9 @@
 //! The email provider (with write-only credentials) and email templates.
 
-use serde_json::json;
-
-use super::Planner;
 use super::fields::{all_declared, diff_declared};
-use crate::model::{EmailCredentials, EmailProvider};
+use super::{Planner, write_only};
 use crate::plan::desired::Desired;
-use crate::plan::model::{Address, FieldChange, Kind};
+use crate::plan::model::{Address, Kind};
 
 /// Not Auth0 fields: `body_file` is where the file read `body` from.
 const TEMPLATE_SKIP: &[&str] = &["body_file"];
@@ -17,14 +14,14 @@ impl Planner<'_> {
             return;
         };
         let address = Address::new(Kind::EmailProvider, "provider");
-        let public = without_secrets(provider);
+        let public = provider.without_secrets();
         let desired = Desired::EmailProvider {
             provider: provider.clone(),
         };
         let Some(live) = &self.live.email_provider else {
             let mut fields = all_declared("", &public, &["credentials"]);
             fields.extend(all_declared("credentials", &public.credentials, &[]));
-            fields.extend(secret_fields(&provider.credentials));
+            fields.extend(write_only(provider.secret_fields()));
             self.create(address, fields, desired);
             return;
         };
@@ -35,7 +32,7 @@ impl Planner<'_> {
             &live.credentials,
             &[],
         ));
-        let secrets = secret_fields(&provider.credentials);
+        let secrets = write_only(provider.secret_fields());
         // Any update sends the complete credentials, so the secrets go with it.
         if self.context.force_secrets || !fields.is_empty() {
             fields.extend(secrets);
@@ -67,30 +64,4 @@ impl Planner<'_> {
             }
         }
     }
-}
-
-fn without_secrets(provider: &EmailProvider) -> EmailProvider {
-    EmailProvider {
-        credentials: EmailCredentials {
-            api_key: None,
-            smtp_pass: None,
-            secret_access_key: None,
-            ..provider.credentials.clone()
-        },
-        ..provider.clone()
-    }
-}
-
-/// The secret credentials as write-only fields whose value is their `${VAR}` reference.
-fn secret_fields(credentials: &EmailCredentials) -> Vec<FieldChange> {
-    credentials
-        .secrets()
-        .into_iter()
-        .map(|(name, secret)| FieldChange {
-            path: format!("credentials.{name}"),
-            before: serde_json::Value::Null,
-            after: json!(secret),
-            write_only: true,
-        })
-        .collect()
 }

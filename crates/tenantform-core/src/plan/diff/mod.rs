@@ -179,3 +179,17 @@ impl<'a> Planner<'a> {
         });
     }
 }
+
+/// Secret-bearing fields as changes: write-only, no `before` (Auth0 never returns the value),
+/// and as `after` their `${VAR}` reference, never the value.
+fn write_only(fields: Vec<crate::model::secrets::SecretField<'_>>) -> Vec<FieldChange> {
+    fields
+        .into_iter()
+        .map(|field| FieldChange {
+            path: field.path,
+            before: serde_json::Value::Null,
+            after: serde_json::json!(field.secret),
+            write_only: true,
+        })
+        .collect()
+}
