@@ -2,68 +2,30 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::lenient;
+use crate::lenient::wire_struct;
 use crate::secrets::Secret;
 
 /// The runtime Auth0 gives an Action created without one (the spec's default).
 pub const DEFAULT_RUNTIME: &str = "node22";
 
-/// An Action (its current draft) as the Management API sends it, and as `POST`/`PATCH` take it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Action {
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub supported_triggers: Option<Vec<TriggerRef>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub code: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub runtime: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub dependencies: Option<Vec<Dependency>>,
-    /// Sent with values; returned with names only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secrets: Option<Vec<ActionSecret>>,
-    /// `pending`, `building`, `built`, `retrying`, `failed`.
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub status: Option<String>,
-    /// Whether the draft is deployed.
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub all_changes_deployed: Option<bool>,
+wire_struct! {
+    /// An Action (its current draft) as the Management API sends it, and as `POST`/`PATCH` take it.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct Action {
+        pub id: Option<String>,
+        pub name: Option<String>,
+        pub supported_triggers: Option<Vec<TriggerRef>>,
+        pub code: Option<String>,
+        pub runtime: Option<String>,
+        pub dependencies: Option<Vec<Dependency>>,
+        /// Sent with values; returned with names only.
+        #[strict]
+        pub secrets: Option<Vec<ActionSecret>>,
+        /// `pending`, `building`, `built`, `retrying`, `failed`.
+        pub status: Option<String>,
+        /// Whether the draft is deployed.
+        pub all_changes_deployed: Option<bool>,
+    }
 }
 
 impl Action {
@@ -109,26 +71,20 @@ pub struct ActionSecret {
     pub value: Option<Secret>,
 }
 
-/// One binding of `GET /actions/triggers/{id}/bindings`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Binding {
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub action: Option<BoundAction>,
+wire_struct! {
+    /// One binding of `GET /actions/triggers/{id}/bindings`.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Binding {
+        pub action: Option<BoundAction>,
+    }
 }
 
-/// `bindings[].action`, reduced to its name.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BoundAction {
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
+wire_struct! {
+    /// `bindings[].action`, reduced to its name.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct BoundAction {
+        pub name: Option<String>,
+    }
 }
 
 /// Action triggers.

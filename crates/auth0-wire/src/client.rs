@@ -3,137 +3,51 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::lenient;
+use crate::lenient::wire_struct;
 
 /// Auth0's ID token lifetime for a client that does not set one, in seconds (recorded).
 pub const ID_TOKEN_LIFETIME: u32 = 36_000;
 
-/// A client as `GET /clients` returns it, reduced to the fields tenantform reads. Absent
-/// fields are `None` (Auth0 omits empty lists and strings); [`Client::completed`] says what
-/// they mean. Server-managed secrets (`client_secret`, `signing_keys`) are not fields here, so
-/// a read that asks for [`Client::fields`] never receives them.
-///
-/// The fields Auth0 lets a client set share their names with the tenant model's
-/// `Application`, which is how a live client becomes a model value and a model value a
-/// request body without per-field code.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Client {
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_id: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub app_type: Option<AppType>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub callbacks: Option<Vec<String>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_logout_urls: Option<Vec<String>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub web_origins: Option<Vec<String>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_origins: Option<Vec<String>>,
-    /// Auth0 drops it when it is set to "".
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub initiate_login_uri: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub grant_types: Option<Vec<String>>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub token_endpoint_auth_method: Option<TokenEndpointAuthMethod>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub oidc_conformant: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_first_party: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub jwt_configuration: Option<JwtConfiguration>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cross_origin_authentication: Option<bool>,
-    /// The tenant's global client ("All Applications"): never managed.
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global: Option<bool>,
+wire_struct! {
+    /// A client as `GET /clients` returns it, reduced to the fields tenantform reads. Absent
+    /// fields are `None` (Auth0 omits empty lists and strings); [`Client::completed`] says what
+    /// they mean. Server-managed secrets (`client_secret`, `signing_keys`) are not fields here, so
+    /// a read that asks for [`Client::fields`] never receives them.
+    ///
+    /// The fields Auth0 lets a client set share their names with the tenant model's
+    /// `Application`, which is how a live client becomes a model value and a model value a
+    /// request body without per-field code.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct Client {
+        pub client_id: Option<String>,
+        pub name: Option<String>,
+        pub app_type: Option<AppType>,
+        pub description: Option<String>,
+        pub callbacks: Option<Vec<String>>,
+        pub allowed_logout_urls: Option<Vec<String>>,
+        pub web_origins: Option<Vec<String>>,
+        pub allowed_origins: Option<Vec<String>>,
+        /// Auth0 drops it when it is set to "".
+        pub initiate_login_uri: Option<String>,
+        pub grant_types: Option<Vec<String>>,
+        pub token_endpoint_auth_method: Option<TokenEndpointAuthMethod>,
+        pub oidc_conformant: Option<bool>,
+        pub is_first_party: Option<bool>,
+        pub jwt_configuration: Option<JwtConfiguration>,
+        pub cross_origin_authentication: Option<bool>,
+        /// The tenant's global client ("All Applications"): never managed.
+        pub global: Option<bool>,
+    }
 }
 
-/// `jwt_configuration`, reduced to what tenantform manages (`secret_encoded` is Auth0's).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct JwtConfiguration {
-    /// Absent means HS256.
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub alg: Option<JwtAlg>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub lifetime_in_seconds: Option<u32>,
+wire_struct! {
+    /// `jwt_configuration`, reduced to what tenantform manages (`secret_encoded` is Auth0's).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct JwtConfiguration {
+        /// Absent means HS256.
+        pub alg: Option<JwtAlg>,
+        pub lifetime_in_seconds: Option<u32>,
+    }
 }
 
 impl Client {

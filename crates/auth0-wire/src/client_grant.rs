@@ -2,44 +2,21 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::lenient;
+use crate::lenient::wire_struct;
 
-/// A client grant as the Management API sends it (and, without `id` and `is_system`, as
-/// `POST /client-grants` takes it). `PATCH` may change `scope` only.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClientGrant {
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_id: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub audience: Option<String>,
-    /// Absent when the grant allows every scope; empty otherwise.
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub scope: Option<Vec<String>>,
-    /// Auth0's own grants: never changed or deleted.
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_system: Option<bool>,
+wire_struct! {
+    /// A client grant as the Management API sends it (and, without `id` and `is_system`, as
+    /// `POST /client-grants` takes it). `PATCH` may change `scope` only.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ClientGrant {
+        pub id: Option<String>,
+        pub client_id: Option<String>,
+        pub audience: Option<String>,
+        /// Absent when the grant allows every scope; empty otherwise.
+        pub scope: Option<Vec<String>>,
+        /// Auth0's own grants: never changed or deleted.
+        pub is_system: Option<bool>,
+    }
 }
 
 impl ClientGrant {

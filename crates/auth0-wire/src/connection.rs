@@ -4,96 +4,47 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::lenient;
+use crate::lenient::wire_struct;
 
 /// The strategy of a database connection.
 pub const DATABASE_STRATEGY: &str = "auth0";
 
-/// A connection as `GET /connections` returns it. `options` stays raw: `PATCH` replaces it
-/// whole, so an update must carry every option, managed or not ([`DatabaseOptions::merged_into`]).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Connection {
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
-    /// Immutable: a rename is a delete and a create.
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub strategy: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub options: Option<Map<String, Value>>,
-    /// Deprecated (end of life 2026-07-13): `GET /connections/{id}/clients` replaces it.
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enabled_clients: Option<Vec<String>>,
+wire_struct! {
+    /// A connection as `GET /connections` returns it. `options` stays raw: `PATCH` replaces it
+    /// whole, so an update must carry every option, managed or not ([`DatabaseOptions::merged_into`]).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct Connection {
+        pub id: Option<String>,
+        /// Immutable: a rename is a delete and a create.
+        pub name: Option<String>,
+        pub strategy: Option<String>,
+        pub options: Option<Map<String, Value>>,
+        /// Deprecated (end of life 2026-07-13): `GET /connections/{id}/clients` replaces it.
+        pub enabled_clients: Option<Vec<String>>,
+    }
 }
 
-/// The options of a database connection that tenantform manages.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DatabaseOptions {
-    /// "Disable Sign Ups".
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disable_signup: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub brute_force_protection: Option<bool>,
-    /// `null` is no policy, as `none` is.
-    #[serde(
-        rename = "passwordPolicy",
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub password_policy: Option<PasswordPolicy>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub password_complexity_options: Option<PasswordComplexity>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub requires_username: Option<bool>,
+wire_struct! {
+    /// The options of a database connection that tenantform manages.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct DatabaseOptions {
+        /// "Disable Sign Ups".
+        pub disable_signup: Option<bool>,
+        pub brute_force_protection: Option<bool>,
+        /// `null` is no policy, as `none` is.
+        #[serde(rename = "passwordPolicy")]
+        pub password_policy: Option<PasswordPolicy>,
+        pub password_complexity_options: Option<PasswordComplexity>,
+        pub requires_username: Option<bool>,
+    }
 }
 
-/// `options.password_complexity_options`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PasswordComplexity {
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub min_length: Option<u32>,
+wire_struct! {
+    /// `options.password_complexity_options`.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct PasswordComplexity {
+        pub min_length: Option<u32>,
+    }
 }
 
 impl DatabaseOptions {

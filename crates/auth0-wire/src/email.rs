@@ -7,99 +7,49 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::lenient;
+use crate::lenient::wire_struct;
 use crate::secrets::Secret;
 
-/// The email provider. Secret credentials are sent, never returned.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct EmailProvider {
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<EmailProviderName>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enabled: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_from_address: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub credentials: Option<EmailCredentials>,
-    /// Provider-specific settings (SES message tags, ...): not managed, but read, as Auth0
-    /// returns them only when asked for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Value>,
+wire_struct! {
+    /// The email provider. Secret credentials are sent, never returned.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct EmailProvider {
+        pub name: Option<EmailProviderName>,
+        pub enabled: Option<bool>,
+        pub default_from_address: Option<String>,
+        pub credentials: Option<EmailCredentials>,
+        /// Provider-specific settings (SES message tags, ...): not managed, but read, as Auth0
+        /// returns them only when asked for.
+        #[strict]
+        pub settings: Option<Value>,
+    }
 }
 
-/// `credentials`. Which fields apply depends on the provider; the secret ones are written
-/// only (Auth0 returns `domain`, `region`, `smtp_host`, `smtp_port`, `smtp_user`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct EmailCredentials {
-    /// Mailgun, SendGrid, Mandrill, SparkPost.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<Secret>,
-    /// Mailgun.
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub domain: Option<String>,
-    /// Mailgun (`eu`, or absent for the US) and SES.
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub region: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub smtp_host: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub smtp_port: Option<u16>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub smtp_user: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub smtp_pass: Option<Secret>,
-    /// SES.
-    #[serde(
-        rename = "accessKeyId",
-        alias = "access_key_id",
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub access_key_id: Option<String>,
-    /// SES.
-    #[serde(
-        rename = "secretAccessKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub secret_access_key: Option<Secret>,
+wire_struct! {
+    /// `credentials`. Which fields apply depends on the provider; the secret ones are written
+    /// only (Auth0 returns `domain`, `region`, `smtp_host`, `smtp_port`, `smtp_user`).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct EmailCredentials {
+        /// Mailgun, SendGrid, Mandrill, SparkPost.
+        #[strict]
+        pub api_key: Option<Secret>,
+        /// Mailgun.
+        pub domain: Option<String>,
+        /// Mailgun (`eu`, or absent for the US) and SES.
+        pub region: Option<String>,
+        pub smtp_host: Option<String>,
+        pub smtp_port: Option<u16>,
+        pub smtp_user: Option<String>,
+        #[strict]
+        pub smtp_pass: Option<Secret>,
+        /// SES.
+        #[serde(rename = "accessKeyId", alias = "access_key_id")]
+        pub access_key_id: Option<String>,
+        /// SES.
+        #[strict]
+        #[serde(rename = "secretAccessKey")]
+        pub secret_access_key: Option<Secret>,
+    }
 }
 
 impl EmailProvider {
@@ -166,67 +116,24 @@ impl fmt::Display for EmailProviderName {
     }
 }
 
-/// An email template as `GET /email-templates/{name}` returns it (an unconfigured one is a
-/// 404) and as `POST`/`PATCH` take it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct EmailTemplate {
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub template: Option<TemplateName>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub body: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub from: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub subject: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub syntax: Option<TemplateSyntax>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enabled: Option<bool>,
-    #[serde(
-        rename = "resultUrl",
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub result_url: Option<String>,
-    #[serde(
-        rename = "urlLifetimeInSeconds",
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub url_lifetime_in_seconds: Option<u32>,
-    #[serde(
-        rename = "includeEmailInRedirect",
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub include_email_in_redirect: Option<bool>,
+wire_struct! {
+    /// An email template as `GET /email-templates/{name}` returns it (an unconfigured one is a
+    /// 404) and as `POST`/`PATCH` take it.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct EmailTemplate {
+        pub template: Option<TemplateName>,
+        pub body: Option<String>,
+        pub from: Option<String>,
+        pub subject: Option<String>,
+        pub syntax: Option<TemplateSyntax>,
+        pub enabled: Option<bool>,
+        #[serde(rename = "resultUrl")]
+        pub result_url: Option<String>,
+        #[serde(rename = "urlLifetimeInSeconds")]
+        pub url_lifetime_in_seconds: Option<u32>,
+        #[serde(rename = "includeEmailInRedirect")]
+        pub include_email_in_redirect: Option<bool>,
+    }
 }
 
 impl EmailTemplate {

@@ -169,6 +169,17 @@ impl Example<'_> {
     }
 }
 
+/// `deserialize_i8` and the other narrower numbers read as the widest of their kind.
+macro_rules! narrower_reads_as {
+    ($($narrow:ident => $wide:ident),* $(,)?) => {
+        $(
+            fn $narrow<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+                self.$wide(visitor)
+            }
+        )*
+    };
+}
+
 impl<'de> Deserializer<'de> for Example<'_> {
     type Error = de::value::Error;
 
@@ -313,32 +324,14 @@ impl<'de> Deserializer<'de> for Example<'_> {
 
     serde::forward_to_deserialize_any! { i128 u128 }
 
-    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        self.deserialize_i64(visitor)
-    }
-
-    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        self.deserialize_i64(visitor)
-    }
-
-    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        self.deserialize_i64(visitor)
-    }
-
-    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        self.deserialize_u64(visitor)
-    }
-
-    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        self.deserialize_u64(visitor)
-    }
-
-    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        self.deserialize_u64(visitor)
-    }
-
-    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        self.deserialize_f64(visitor)
+    narrower_reads_as! {
+        deserialize_i8 => deserialize_i64,
+        deserialize_i16 => deserialize_i64,
+        deserialize_i32 => deserialize_i64,
+        deserialize_u8 => deserialize_u64,
+        deserialize_u16 => deserialize_u64,
+        deserialize_u32 => deserialize_u64,
+        deserialize_f32 => deserialize_f64,
     }
 }
 

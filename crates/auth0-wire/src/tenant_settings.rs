@@ -3,86 +3,35 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::lenient;
+use crate::lenient::wire_struct;
 
-/// Tenant settings as `GET /tenants/settings` returns them, reduced to the fields tenantform
-/// manages. The names are the tenant model's, so a live value projects onto the model.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct TenantSettings {
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub friendly_name: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_email: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_url: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_redirection_uri: Option<String>,
-    /// Hours.
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub session_lifetime: Option<f64>,
-    /// Hours.
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub idle_session_lifetime: Option<f64>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub flags: Option<TenantFlags>,
+wire_struct! {
+    /// Tenant settings as `GET /tenants/settings` returns them, reduced to the fields tenantform
+    /// manages. The names are the tenant model's, so a live value projects onto the model.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct TenantSettings {
+        pub friendly_name: Option<String>,
+        pub support_email: Option<String>,
+        pub support_url: Option<String>,
+        pub default_redirection_uri: Option<String>,
+        /// Hours.
+        pub session_lifetime: Option<f64>,
+        /// Hours.
+        pub idle_session_lifetime: Option<f64>,
+        pub flags: Option<TenantFlags>,
+    }
 }
 
-/// `flags`, reduced to the ones tenantform manages. `PATCH` merges them one by one.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct TenantFlags {
-    /// "Enable Application Connections".
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_client_connections: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_public_signup_user_exists_error: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub revoke_refresh_token_grant: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disable_clickjack_protection_headers: Option<bool>,
+wire_struct! {
+    /// `flags`, reduced to the ones tenantform manages. `PATCH` merges them one by one.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct TenantFlags {
+        /// "Enable Application Connections".
+        pub enable_client_connections: Option<bool>,
+        pub enable_public_signup_user_exists_error: Option<bool>,
+        pub revoke_refresh_token_grant: Option<bool>,
+        pub disable_clickjack_protection_headers: Option<bool>,
+    }
 }
 
 impl TenantSettings {

@@ -3,43 +3,20 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::lenient;
+use crate::lenient::wire_struct;
 use crate::secrets::Secret;
 
-/// A user as the Management API returns it, reduced to what bootstrap users manage.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct User {
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_id: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_verified: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identities: Option<Vec<Identity>>,
-    /// Auth0 removes it entirely when it becomes empty.
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub app_metadata: Option<Map<String, Value>>,
+wire_struct! {
+    /// A user as the Management API returns it, reduced to what bootstrap users manage.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct User {
+        pub user_id: Option<String>,
+        pub email: Option<String>,
+        pub email_verified: Option<bool>,
+        pub identities: Option<Vec<Identity>>,
+        /// Auth0 removes it entirely when it becomes empty.
+        pub app_metadata: Option<Map<String, Value>>,
+    }
 }
 
 impl User {
@@ -49,15 +26,12 @@ impl User {
     }
 }
 
-/// `identities[]`, reduced to the connection.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Identity {
-    #[serde(
-        default,
-        deserialize_with = "lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub connection: Option<String>,
+wire_struct! {
+    /// `identities[]`, reduced to the connection.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Identity {
+        pub connection: Option<String>,
+    }
 }
 
 /// The body of `POST /users` for a database user. `app_metadata` then merges key by key on
