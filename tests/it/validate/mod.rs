@@ -187,14 +187,32 @@ fn every_example_file_starts_with_the_schema_comment() {
 
 #[test]
 fn every_command_explains_itself_with_an_example() {
-    for command in [
-        "validate", "schema", "plan", "apply", "render", "export", "emulate", "demo",
-    ] {
-        let run = Cli::new().args([command, "--help"]).run();
-        assert_eq!(run.code, 0, "{command} --help\n{run}");
+    // Every leaf subcommand clap knows, so a new command cannot be forgotten here.
+    fn leaves(command: &clap::Command, path: &[String], out: &mut Vec<Vec<String>>) {
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut here = path.to_vec();
+            here.push(sub.get_name().to_owned());
+            if sub.has_subcommands() {
+                leaves(sub, &here, out);
+            } else {
+                out.push(here);
+            }
+        }
+    }
+    let mut commands = Vec::new();
+    leaves(
+        &<tenantform::cli::Cli as clap::CommandFactory>::command(),
+        &[],
+        &mut commands,
+    );
+    assert!(commands.len() >= 9, "{commands:?}");
+    for command in commands {
+        let run = Cli::new().args(&command).args(["--help"]).run();
+        let shown = command.join(" ");
+        assert_eq!(run.code, 0, "{shown} --help\n{run}");
         assert!(
             run.stdout.contains("Example"),
-            "`{command} --help` shows an example:\n{}",
+            "`{shown} --help` shows an example:\n{}",
             run.stdout
         );
     }

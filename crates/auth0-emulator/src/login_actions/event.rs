@@ -110,7 +110,7 @@ pub fn post_login_event(context: &LoginContext<'_>) -> Value {
             "protocol": "oidc-basic-profile",
             "redirect_uri": text("redirect_uri"),
             "requested_scopes": scopes,
-            "response_type": [text("response_type")],
+            "response_type": text("response_type").split_whitespace().collect::<Vec<_>>(),
             "state": text("state"),
             "ui_locales": [],
         },
@@ -133,7 +133,7 @@ mod tests {
             "app_metadata": {"roles": ["admin"]}, "identities": [{"connection": "db", "provider": "auth0"}]});
         let client = json!({"client_id": "c1", "name": "Dashboard", "client_secret": "never"});
         let connection = json!({"id": "con_1", "name": "db", "strategy": "auth0"});
-        let query = json!({"redirect_uri": "http://localhost:8501/oauth2callback", "scope": "openid email", "state": "s"});
+        let query = json!({"redirect_uri": "http://localhost:8501/oauth2callback", "scope": "openid email", "state": "s", "response_type": "code id_token"});
         let event = post_login_event(&LoginContext {
             tenant: "emulated",
             hostname: "127.0.0.1:8787",
