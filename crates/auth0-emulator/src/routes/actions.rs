@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 use serde_json::{Value, json};
 
-use super::{Call, Outcome, Reply, str_field};
+use super::{Call, Outcome, Reply, field_is, str_field};
 use crate::errors::ApiError;
 use crate::store::{Obj, Store, StoredAction, StoredBinding, into_obj, now, uuid};
 
@@ -64,18 +64,8 @@ pub fn list(store: &mut Store, call: &Call) -> Outcome {
     let matching: Vec<Value> = store
         .actions
         .values()
-        .filter(|a| name.is_none_or(|want| str_field(&a.body, "name") == Some(want)))
-        .filter(|a| {
-            trigger.is_none_or(|want| {
-                a.body
-                    .get("supported_triggers")
-                    .and_then(Value::as_array)
-                    .is_some_and(|ts| {
-                        ts.iter()
-                            .any(|t| t.get("id").and_then(Value::as_str) == Some(want))
-                    })
-            })
-        })
+        .filter(|a| field_is(&a.body, "name", name))
+        .filter(|a| trigger.is_none_or(|want| supports(a, want)))
         .map(|a| Value::Object(a.body.clone()))
         .collect();
     let total = matching.len();
@@ -87,6 +77,18 @@ pub fn list(store: &mut Store, call: &Call) -> Outcome {
     Ok(Reply::ok(
         json!({"actions": actions, "total": total, "page": page, "per_page": per_page}),
     ))
+}
+
+/// Whether `action` lists `trigger` among its `supported_triggers`.
+fn supports(action: &StoredAction, trigger: &str) -> bool {
+    action
+        .body
+        .get("supported_triggers")
+        .and_then(Value::as_array)
+        .is_some_and(|ts| {
+            ts.iter()
+                .any(|t| t.get("id").and_then(Value::as_str) == Some(trigger))
+        })
 }
 
 pub fn get(store: &mut Store, id: &str) -> Outcome {
@@ -386,15 +388,7 @@ pub fn update_bindings(store: &mut Store, call: &Call, trigger: &str) -> Outcome
             }
         }
         .ok_or_else(|| ApiError::not_found(format!("Action '{value}' does not exist."), None))?;
-        let supports = action
-            .body
-            .get("supported_triggers")
-            .and_then(Value::as_array)
-            .is_some_and(|ts| {
-                ts.iter()
-                    .any(|t| t.get("id").and_then(Value::as_str) == Some(trigger))
-            });
-        if !supports {
+        if !supports(action, trigger) {
             return Err(ApiError::bad_request(format!(
                 "Action '{value}' does not support the trigger '{trigger}'."
             )));
@@ -429,23 +423,17 @@ pub fn update_bindings(store: &mut Store, call: &Call, trigger: &str) -> Outcome
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paging::Params;
     use crate::store::Build;
 
     #[test]
     fn a_client_that_only_retries_the_deploy_succeeds_once_the_build_time_passed() {
         let mut store = Store::fresh("http://h", "m2m", "s");
         store.clock.action_build_ms = 300;
-        let params = Params::default();
         let body = json!({"name": "a", "supported_triggers": [{"id": "post-login", "version": "v3"}], "code": "x"});
-        let call = Call {
-            method: "POST",
-            segments: &[],
-            params: &params,
-            body: &body,
-            scopes: &[],
-        };
-        let created = create(&mut store, &call).unwrap().body.unwrap();
+        let created = create(&mut store, &Call::test("POST", &body))
+            .unwrap()
+            .body
+            .unwrap();
         let id = created["id"].as_str().unwrap().to_owned();
         let mut attempts = 0;
         while deploy(&mut store, &id).is_err() {
@@ -487,16 +475,11 @@ mod tests {
     #[test]
     fn lifecycle_build_deploy_bind() {
         let mut store = Store::fresh("http://h", "m2m", "s");
-        let params = Params::default();
         let body = json!({"name": "a", "supported_triggers": [{"id": "post-login", "version": "v3"}], "code": "x", "secrets": [{"name": "K", "value": "V"}]});
-        let call = Call {
-            method: "POST",
-            segments: &[],
-            params: &params,
-            body: &body,
-            scopes: &[],
-        };
-        let created = create(&mut store, &call).unwrap().body.unwrap();
+        let created = create(&mut store, &Call::test("POST", &body))
+            .unwrap()
+            .body
+            .unwrap();
         assert_eq!(created["status"], "pending");
         assert_eq!(created["secrets"][0]["name"], "K");
         assert!(created["secrets"][0].get("value").is_none());
@@ -528,25 +511,12 @@ mod tests {
         );
 
         let bind = json!({"bindings": [{"ref": {"type": "action_name", "value": "a"}, "display_name": "A"}]});
-        let call = Call {
-            method: "PATCH",
-            segments: &[],
-            params: &params,
-            body: &bind,
-            scopes: &[],
-        };
-        let bound = update_bindings(&mut store, &call, "post-login")
+        let bound = update_bindings(&mut store, &Call::test("PATCH", &bind), "post-login")
             .unwrap()
             .body
             .unwrap();
         assert_eq!(bound["bindings"][0]["action"]["id"], json!(id));
-        let read = Call {
-            method: "GET",
-            segments: &[],
-            params: &params,
-            body: &Value::Null,
-            scopes: &[],
-        };
+        let read = Call::test("GET", &Value::Null);
         assert_eq!(
             bindings(&store, &read, "post-login").unwrap().body.unwrap()["total"],
             1

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Call, Outcome, Reply, overlay, str_field};
+use super::{Call, Outcome, Reply, field_is, overlay, str_field};
 use crate::errors::ApiError;
 use crate::paging::{FieldFilter, Paging};
 use crate::store::{ALNUM, Obj, Store, into_obj, random_string};
@@ -21,8 +21,7 @@ pub fn list(store: &Store, call: &Call) -> Outcome {
     let items = store
         .client_grants
         .values()
-        .filter(|g| client_id.is_none_or(|want| str_field(g, "client_id") == Some(want)))
-        .filter(|g| audience.is_none_or(|want| str_field(g, "audience") == Some(want)))
+        .filter(|g| field_is(g, "client_id", client_id) && field_is(g, "audience", audience))
         .filter(|g| {
             subject_type.is_none_or(|want| str_field(g, "subject_type").unwrap_or("client") == want)
         })

@@ -4,7 +4,7 @@
 use auth0_wire::shape::{overlay_object, to_object};
 use serde_json::{Value, json};
 
-use super::{Call, Outcome, Reply, overlay, str_field};
+use super::{Call, Outcome, Reply, field_in, overlay, str_field};
 use crate::errors::ApiError;
 use crate::paging::{FieldFilter, Paging};
 use crate::store::{
@@ -62,11 +62,7 @@ pub fn list(store: &Store, call: &Call) -> Outcome {
                     == want
             })
         })
-        .filter(|c| {
-            app_types.as_ref().is_none_or(|types| {
-                str_field(c, "app_type").is_some_and(|t| types.iter().any(|w| w == t))
-            })
-        })
+        .filter(|c| field_in(c, "app_type", app_types.as_deref()))
         .map(|c| fields.apply_keeping(render(c, show_secret), ALWAYS_RETURNED))
         .collect();
     Ok(Reply::ok(paging.apply(items, "clients")))
@@ -253,29 +249,13 @@ mod tests {
     use super::*;
     use crate::paging::Params;
 
-    fn call<'a>(
-        method: &'a str,
-        body: &'a Value,
-        params: &'a Params,
-        scopes: &'a [String],
-    ) -> Call<'a> {
-        Call {
-            method,
-            segments: &[],
-            params,
-            body,
-            scopes,
-        }
-    }
-
     #[test]
     fn create_applies_defaults_and_patch_replaces_arrays() {
         let mut store = Store::fresh("http://h", "m2m", "s");
-        let params = Params::default();
         let scopes = vec!["read:client_keys".to_owned()];
         let body =
             json!({"name": "spa", "app_type": "spa", "callbacks": ["https://a", "https://b"]});
-        let created = create(&mut store, &call("POST", &body, &params, &scopes)).unwrap();
+        let created = create(&mut store, &Call::test("POST", &body).with_scopes(&scopes)).unwrap();
         assert_eq!(created.status, 201);
         let client = created.body.unwrap();
         assert_eq!(
@@ -287,7 +267,7 @@ mod tests {
         let id = client["client_id"].as_str().unwrap().to_owned();
 
         let patch = json!({"callbacks": ["https://c"], "client_metadata": {"a": "1"}});
-        let updated = update(&mut store, &call("PATCH", &patch, &params, &[]), &id)
+        let updated = update(&mut store, &Call::test("PATCH", &patch), &id)
             .unwrap()
             .body
             .unwrap();
@@ -297,7 +277,7 @@ mod tests {
             "no read:client_keys, no secret"
         );
         let patch = json!({"client_metadata": {"a": null}, "initiate_login_uri": ""});
-        let updated = update(&mut store, &call("PATCH", &patch, &params, &[]), &id)
+        let updated = update(&mut store, &Call::test("PATCH", &patch), &id)
             .unwrap()
             .body
             .unwrap();
@@ -308,18 +288,17 @@ mod tests {
     #[test]
     fn cross_origin_authentication_is_stored_returned_and_mirrored() {
         let mut store = Store::fresh("http://h", "m2m", "s");
-        let params = Params::default();
         let body = json!({"name": "off"});
-        let created = create(&mut store, &call("POST", &body, &params, &[])).unwrap();
+        let created = create(&mut store, &Call::test("POST", &body)).unwrap();
         let off = created.body.unwrap();
         assert_eq!(off["cross_origin_authentication"], json!(false));
         let body = json!({"name": "on", "cross_origin_authentication": true});
-        let created = create(&mut store, &call("POST", &body, &params, &[])).unwrap();
+        let created = create(&mut store, &Call::test("POST", &body)).unwrap();
         let on = created.body.unwrap();
         let id = on["client_id"].as_str().unwrap();
         for client in [
             on.clone(),
-            get(&store, &call("GET", &Value::Null, &params, &[]), id)
+            get(&store, &Call::test("GET", &Value::Null), id)
                 .unwrap()
                 .body
                 .unwrap(),
@@ -332,7 +311,7 @@ mod tests {
             );
         }
         let patch = json!({"cross_origin_authentication": false});
-        let updated = update(&mut store, &call("PATCH", &patch, &params, &[]), id)
+        let updated = update(&mut store, &Call::test("PATCH", &patch), id)
             .unwrap()
             .body
             .unwrap();
@@ -342,9 +321,8 @@ mod tests {
     #[test]
     fn http_initiate_login_uri_is_rejected() {
         let mut store = Store::fresh("http://h", "m2m", "s");
-        let params = Params::default();
         let body = json!({"name": "x", "initiate_login_uri": "http://localhost/login"});
-        let error = create(&mut store, &call("POST", &body, &params, &[])).unwrap_err();
+        let error = create(&mut store, &Call::test("POST", &body)).unwrap_err();
         assert_eq!(error.error_code, Some("invalid_body"));
     }
 
@@ -360,10 +338,13 @@ mod tests {
     fn list_filters_by_is_global() {
         let store = Store::fresh("http://h", "m2m", "s");
         let params = Params::parse(Some("is_global=true"));
-        let body = list(&store, &call("GET", &Value::Null, &params, &[]))
-            .unwrap()
-            .body
-            .unwrap();
+        let body = list(
+            &store,
+            &Call::test("GET", &Value::Null).with_params(&params),
+        )
+        .unwrap()
+        .body
+        .unwrap();
         assert_eq!(body.as_array().unwrap().len(), 1);
         assert_eq!(body[0]["global"], json!(true));
     }

@@ -5,7 +5,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
-use super::{Call, Outcome, Reply, str_field};
+use super::{Call, Outcome, Reply, field_in, field_is, str_field};
 use crate::errors::ApiError;
 use crate::paging::{FieldFilter, MAX_PER_PAGE, Paging};
 use crate::store::{ALNUM, Obj, Store, fill_database_options, into_obj, now, random_string};
@@ -65,12 +65,7 @@ pub fn list(store: &Store, call: &Call) -> Outcome {
     let items = store
         .connections
         .values()
-        .filter(|c| name.is_none_or(|want| str_field(c, "name") == Some(want)))
-        .filter(|c| {
-            strategies.as_ref().is_none_or(|s| {
-                str_field(c, "strategy").is_some_and(|have| s.iter().any(|w| w == have))
-            })
-        })
+        .filter(|c| field_is(c, "name", name) && field_in(c, "strategy", strategies.as_deref()))
         .map(|c| fields.apply_keeping(Value::Object(c.clone()), ALWAYS_RETURNED))
         .collect();
     Ok(Reply::ok(paging.apply(items, "connections")))
@@ -216,20 +211,12 @@ pub fn update_enabled_clients(store: &mut Store, call: &Call, id: &str) -> Outco
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paging::Params;
 
     #[test]
     fn patch_replaces_options_and_delete_is_202_then_204() {
         let mut store = Store::fresh("http://h", "m2m", "s");
-        let params = Params::default();
         let body = json!({"name": "acme-users", "strategy": "auth0", "options": {"disable_signup": true, "validation": {"username": {"min": 3}}}});
-        let call = Call {
-            method: "POST",
-            segments: &[],
-            params: &params,
-            body: &body,
-            scopes: &[],
-        };
+        let call = Call::test("POST", &body);
         let created = create(&mut store, &call).unwrap().body.unwrap();
         assert_eq!(created["options"]["passwordPolicy"], "good");
         let id = created["id"].as_str().unwrap().to_owned();
@@ -239,14 +226,10 @@ mod tests {
         );
 
         let patch = json!({"options": {"disable_signup": false}});
-        let call = Call {
-            method: "PATCH",
-            segments: &[],
-            params: &params,
-            body: &patch,
-            scopes: &[],
-        };
-        let updated = update(&mut store, &call, &id).unwrap().body.unwrap();
+        let updated = update(&mut store, &Call::test("PATCH", &patch), &id)
+            .unwrap()
+            .body
+            .unwrap();
         assert!(updated["options"].get("validation").is_none());
         assert_eq!(updated["options"]["disable_signup"], false);
 
@@ -258,28 +241,15 @@ mod tests {
     fn enabled_clients_toggle() {
         let mut store = Store::fresh("http://h", "m2m", "s");
         let id = store.connections.keys().next().unwrap().clone();
-        let params = Params::default();
         let body = json!([{"client_id": "m2m", "status": true}]);
-        let call = Call {
-            method: "PATCH",
-            segments: &[],
-            params: &params,
-            body: &body,
-            scopes: &[],
-        };
+        let call = Call::test("PATCH", &body);
         assert_eq!(
             update_enabled_clients(&mut store, &call, &id)
                 .unwrap()
                 .status,
             204
         );
-        let get = Call {
-            method: "GET",
-            segments: &[],
-            params: &params,
-            body: &Value::Null,
-            scopes: &[],
-        };
+        let get = Call::test("GET", &Value::Null);
         assert_eq!(
             enabled_clients(&store, &get, &id).unwrap().body.unwrap(),
             json!({"clients": [{"client_id": "m2m"}]})

@@ -79,33 +79,19 @@ pub fn delete(store: &mut Store) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paging::Params;
     use serde_json::json;
 
     #[test]
     fn secrets_are_never_returned() {
         let mut store = Store::fresh("http://h", "m2m", "s");
-        let params = Params::default();
-        let get_call = Call {
-            method: "GET",
-            segments: &[],
-            params: &params,
-            body: &Value::Null,
-            scopes: &[],
-        };
         assert_eq!(
-            get(&store, &get_call).unwrap_err().error_code,
+            get(&store, &Call::test("GET", &Value::Null))
+                .unwrap_err()
+                .error_code,
             Some("inexistent_email_provider")
         );
         let body = json!({"name": "smtp", "credentials": {"smtp_host": "h", "smtp_port": 587, "smtp_user": "u", "smtp_pass": "p"}});
-        let call = Call {
-            method: "POST",
-            segments: &[],
-            params: &params,
-            body: &body,
-            scopes: &[],
-        };
-        let created = create(&mut store, &call).unwrap();
+        let created = create(&mut store, &Call::test("POST", &body)).unwrap();
         assert_eq!(created.status, 201);
         assert_eq!(
             created.body.unwrap()["credentials"],

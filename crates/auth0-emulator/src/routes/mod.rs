@@ -53,6 +53,30 @@ impl Call<'_> {
     }
 }
 
+#[cfg(test)]
+impl<'a> Call<'a> {
+    /// A call for a handler's unit test: no path segments (handlers take their ids as
+    /// arguments), no query, no scopes; `with_params` and `with_scopes` add them.
+    pub(crate) fn test(method: &'a str, body: &'a Value) -> Self {
+        static NO_PARAMS: Params = Params(Vec::new());
+        Self {
+            method,
+            segments: &[],
+            params: &NO_PARAMS,
+            body,
+            scopes: &[],
+        }
+    }
+
+    pub(crate) fn with_params(self, params: &'a Params) -> Self {
+        Self { params, ..self }
+    }
+
+    pub(crate) fn with_scopes(self, scopes: &'a [String]) -> Self {
+        Self { scopes, ..self }
+    }
+}
+
 /// What a handler answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
@@ -176,4 +200,17 @@ pub fn overlay(target: &mut Obj, patch: &Obj, skip: &[&str]) {
 
 pub fn str_field<'a>(object: &'a Obj, key: &str) -> Option<&'a str> {
     object.get(key).and_then(Value::as_str)
+}
+
+/// A list's filter on a text field: whether `object`'s `key` is `wanted`, or nothing is wanted.
+pub fn field_is(object: &Obj, key: &str, wanted: Option<&str>) -> bool {
+    wanted.is_none_or(|want| str_field(object, key) == Some(want))
+}
+
+/// A list's filter on a text field by a comma list (`strategy=auth0,google-oauth2`): whether
+/// `object`'s `key` is one of `wanted`, or nothing is wanted.
+pub fn field_in(object: &Obj, key: &str, wanted: Option<&[String]>) -> bool {
+    wanted.is_none_or(|wanted| {
+        str_field(object, key).is_some_and(|have| wanted.iter().any(|w| w == have))
+    })
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Call, Outcome, Reply, overlay, str_field};
+use super::{Call, Outcome, Reply, field_in, overlay, str_field};
 use crate::errors::ApiError;
 use crate::paging::{FieldFilter, Paging};
 use base64::Engine as _;
@@ -35,11 +35,7 @@ pub fn list(store: &Store, call: &Call) -> Outcome {
     let items = store
         .resource_servers
         .values()
-        .filter(|rs| {
-            identifiers.as_ref().is_none_or(|ids| {
-                str_field(rs, "identifier").is_some_and(|i| ids.iter().any(|w| w == i))
-            })
-        })
+        .filter(|rs| field_in(rs, "identifier", identifiers.as_deref()))
         .map(|rs| fields.apply(Value::Object(rs.clone())))
         .collect();
     Ok(Reply::ok(paging.apply(items, "resource_servers")))

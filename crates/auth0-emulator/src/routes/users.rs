@@ -302,18 +302,15 @@ mod tests {
     use super::*;
     use crate::paging::Params;
 
+    fn count(outcome: Outcome) -> usize {
+        outcome.unwrap().body.unwrap().as_array().unwrap().len()
+    }
+
     #[test]
     fn metadata_merge_semantics_match_the_recording() {
         let mut store = Store::fresh("http://h", "m2m", "s");
-        let params = Params::default();
         let body = json!({"connection": "Username-Password-Authentication", "email": "a@b.c", "password": "pw-123456!", "app_metadata": {"role": "admin", "x": 1}});
-        let call = Call {
-            method: "POST",
-            segments: &[],
-            params: &params,
-            body: &body,
-            scopes: &[],
-        };
+        let call = Call::test("POST", &body);
         let created = create(&mut store, &call).unwrap().body.unwrap();
         assert!(created.get("password").is_none());
         assert_eq!(create(&mut store, &call).unwrap_err().status, 409);
@@ -324,62 +321,24 @@ mod tests {
         ));
 
         let patch = json!({"app_metadata": {"x": null, "y": 2}, "user_metadata": {"a": 1}});
-        let call = Call {
-            method: "PATCH",
-            segments: &[],
-            params: &params,
-            body: &patch,
-            scopes: &[],
-        };
-        let updated = update(&mut store, &call, &id).unwrap().body.unwrap();
+        let updated = update(&mut store, &Call::test("PATCH", &patch), &id)
+            .unwrap()
+            .body
+            .unwrap();
         assert_eq!(updated["app_metadata"], json!({"role": "admin", "y": 2}));
         let patch = json!({"app_metadata": {}, "user_metadata": {}});
-        let call = Call {
-            method: "PATCH",
-            segments: &[],
-            params: &params,
-            body: &patch,
-            scopes: &[],
-        };
-        let cleared = update(&mut store, &call, &id).unwrap().body.unwrap();
+        let cleared = update(&mut store, &Call::test("PATCH", &patch), &id)
+            .unwrap()
+            .body
+            .unwrap();
         assert!(cleared.get("app_metadata").is_none());
         assert_eq!(cleared["user_metadata"], json!({}));
 
         let params = Params::parse(Some("email=A@B.C"));
-        let call = Call {
-            method: "GET",
-            segments: &[],
-            params: &params,
-            body: &Value::Null,
-            scopes: &[],
-        };
-        assert_eq!(
-            by_email(&store, &call)
-                .unwrap()
-                .body
-                .unwrap()
-                .as_array()
-                .unwrap()
-                .len(),
-            1
-        );
+        let call = Call::test("GET", &Value::Null).with_params(&params);
+        assert_eq!(count(by_email(&store, &call)), 1);
         let params = Params::parse(Some("q=email:\"a@b.c\"&search_engine=v3"));
-        let call = Call {
-            method: "GET",
-            segments: &[],
-            params: &params,
-            body: &Value::Null,
-            scopes: &[],
-        };
-        assert_eq!(
-            list(&store, &call)
-                .unwrap()
-                .body
-                .unwrap()
-                .as_array()
-                .unwrap()
-                .len(),
-            1
-        );
+        let call = Call::test("GET", &Value::Null).with_params(&params);
+        assert_eq!(count(list(&store, &call)), 1);
     }
 }
