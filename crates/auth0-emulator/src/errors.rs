@@ -28,6 +28,13 @@ impl ApiError {
         Self::new(400, message, Some("invalid_query_string"))
     }
 
+    /// A path parameter the spec does not allow ("Invalid request URI" in its 400s, as
+    /// `invalid_body` is "Invalid request body" and `invalid_query_string` "Invalid request
+    /// query string").
+    pub fn invalid_uri(message: impl Into<String>) -> Self {
+        Self::new(400, message, Some("invalid_uri"))
+    }
+
     pub fn not_found(message: impl Into<String>, error_code: Option<&'static str>) -> Self {
         Self::new(404, message, error_code)
     }

@@ -295,14 +295,15 @@ pub fn version(store: &Store, id: &str, version_id: &str) -> Outcome {
     Ok(Reply::ok(Value::Object(version.clone())))
 }
 
+/// `triggerId` is an enum in the spec, whose bindings operations answer 400 "Invalid request
+/// URI" (never 404) for a value outside it.
 fn check_trigger(trigger: &str) -> Result<(), ApiError> {
     if TRIGGERS.iter().any(|(id, _, _)| *id == trigger) {
         Ok(())
     } else {
-        Err(ApiError::not_found(
-            format!("Trigger '{trigger}' does not exist."),
-            None,
-        ))
+        Err(ApiError::invalid_uri(format!(
+            "Trigger '{trigger}' does not exist."
+        )))
     }
 }
 

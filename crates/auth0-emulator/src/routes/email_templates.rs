@@ -14,7 +14,7 @@ fn check_name(name: &str) -> Result<(), ApiError> {
     {
         Ok(())
     } else {
-        Err(ApiError::bad_request(format!(
+        Err(ApiError::invalid_uri(format!(
             "Path validation error: 'String does not match enum: {name}' on property templateName."
         )))
     }

@@ -160,7 +160,10 @@ pub fn update(store: &mut Store, call: &Call, id: &str) -> Outcome {
     if let Some(email) = str_field(body, "email")
         && email_taken(store, &connection, email, Some(id))
     {
-        return Err(ApiError::conflict(
+        // 400, not 409: the spec documents no 409 for PATCH /users/{id}, and clients match
+        // this text on a 400.
+        return Err(ApiError::new(
+            400,
             "The specified new email already exists",
             Some("email_conflict"),
         ));

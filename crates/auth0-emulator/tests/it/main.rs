@@ -6,6 +6,7 @@ mod independent_client;
 mod oidc;
 mod paging;
 mod rate_limit_and_faults;
+mod recorded_errors;
 mod replay;
 mod round_trips;
 mod support;
