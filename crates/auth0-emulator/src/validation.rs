@@ -157,6 +157,13 @@ const TOLERATED_FIELDS: &[(&str, &str)] = &[
         "/tenants/settings",
         "/idle_ephemeral_session_lifetime_in_minutes",
     ),
+    // go-auth0 sends these two for lifetimes under an hour; the Deploy CLI sends all four.
+    ("/tenants/settings", "/session_lifetime_in_minutes"),
+    ("/tenants/settings", "/idle_session_lifetime_in_minutes"),
+    (
+        "/tenants/settings",
+        "/ephemeral_session_lifetime_in_minutes",
+    ),
     (
         "/tenants/settings",
         "/flags/use_scope_descriptions_for_consent",
