@@ -270,6 +270,22 @@ pub struct ApplyArgs {
     /// Treat posture warnings as errors.
     #[arg(long)]
     pub strict: bool,
+
+    /// Hold the tenant's apply lock (the API `urn:tenantform:apply-lock`) while planning,
+    /// applying and verifying, so that concurrent applies take turns. `--lock=false` skips it:
+    /// only for a tenant no other apply can run against.
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub lock: bool,
+
+    /// How long to wait for the apply lock another run holds, e.g. 30s, 5m, 0s (fail at once).
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub lock_timeout: String,
+
+    /// Before planning, resolve applications that share a declared name (left by concurrent
+    /// applies): keep the lowest client_id, move the others' grants and connections to it,
+    /// delete them; refused, with nothing changed, for one that is not configured identically.
+    #[arg(long, conflicts_with = "plan", requires = "file")]
+    pub resolve_duplicates: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

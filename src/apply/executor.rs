@@ -1,10 +1,14 @@
 //! Runs a plan's changes in order against the Management API: the checks before the first
-//! write, then each pending change handed to the step of its kind, stopping at the first failure.
+//! write, then each pending change handed to the step of its kind. A failed change does not
+//! stop the run: the changes that depend on it ([`prerequisites`]) are skipped, the others go
+//! ahead, as in Terraform.
 
 use anyhow::anyhow;
 
+use super::dependencies::{names, prerequisites};
+use super::lock;
 use super::options::ApplyOptions;
-use super::report::{ApplyError, ApplyEvent, ApplyReport, Failure};
+use super::report::{ApplyError, ApplyEvent, ApplyReport, Failure, Skipped};
 use super::run::Run;
 use super::safety::{Protected, refusals};
 use super::secrets::missing_secrets;
@@ -13,11 +17,13 @@ use super::{
     tenant_settings, users,
 };
 use crate::api::{FieldSelection, GrantFilter, ManagementClient};
-use tenantform_core::plan::{Change, ChangeAction, Desired, Kind, Plan};
+use tenantform_core::plan::{Address, Change, ChangeAction, Desired, Kind, Plan};
 
 /// Executes `plan` (already confirmed by the user). Refuses before any write when the plan
-/// is unsafe or a secret is missing; otherwise runs every pending change in order and stops
-/// at the first failure. `on_event` sees each change start and end.
+/// is unsafe or a secret is missing; otherwise runs every pending change in order. A change
+/// whose prerequisite failed (or was skipped) is skipped, and every remaining change is
+/// skipped once the apply lock held around this run is lost. `on_event` sees each change start
+/// and end.
 pub async fn execute(
     client: &ManagementClient,
     plan: &Plan,
@@ -50,8 +56,25 @@ pub async fn execute(
 
     let mut run = Run::new(client, &clients);
     let mut report = ApplyReport::default();
-    let pending: Vec<&Change> = plan.pending().collect();
-    for (index, change) in pending.iter().enumerate() {
+    // Addresses of the changes that failed or were skipped: their dependants are skipped.
+    let mut blocked: Vec<(Address, &'static str)> = Vec::new();
+    for change in plan.pending() {
+        if let Some(reason) = lock::lost() {
+            skip(&mut report, on_event, change, None, reason);
+            continue;
+        }
+        let waits_for = prerequisites(change).into_iter().find_map(|needed| {
+            blocked
+                .iter()
+                .find(|(address, _)| names(&needed, address))
+                .cloned()
+        });
+        if let Some((address, outcome)) = waits_for {
+            let reason = format!("depends on {address}, which {outcome}");
+            skip(&mut report, on_event, change, Some(address), reason);
+            blocked.push((change.address.clone(), "was skipped"));
+            continue;
+        }
         on_event(&ApplyEvent::Started(change));
         match apply(&mut run, change).await {
             Ok(detail) => {
@@ -65,19 +88,31 @@ pub async fn execute(
             Err(error) => {
                 let message = format!("{error:#}");
                 on_event(&ApplyEvent::Failed(change, &message));
-                report.failed = Some(Failure {
+                report.failed.push(Failure {
                     address: change.address.clone(),
                     message,
                 });
-                report.pending = pending[index + 1..]
-                    .iter()
-                    .map(|c| c.address.clone())
-                    .collect();
-                break;
+                blocked.push((change.address.clone(), "failed"));
             }
         }
     }
     Ok(report)
+}
+
+/// Records `change` as skipped for `reason`.
+fn skip(
+    report: &mut ApplyReport,
+    on_event: &(dyn Fn(&ApplyEvent<'_>) + Sync),
+    change: &Change,
+    because_of: Option<Address>,
+    reason: String,
+) {
+    on_event(&ApplyEvent::Skipped(change, &reason));
+    report.skipped.push(Skipped {
+        address: change.address.clone(),
+        because_of,
+        reason,
+    });
 }
 
 /// One change, by the step of its kind; `Some(detail)` says what was done when it is not

@@ -7,8 +7,10 @@
 //! deletes a user, or needs a secret the environment does not hold. Then it hands each change to
 //! the step of its kind, one file per kind as in `tenantform_core::plan::diff`
 //! (`applications`, `grants`, `connections`, `tenant_settings`, `email_provider`,
-//! `email_templates`, `actions`, `bindings`, `users`, and `removed` for deletes), and stops at
-//! the first failure, reporting what was applied, what failed and what is pending.
+//! `email_templates`, `actions`, `bindings`, `users`, and `removed` for deletes). A failure
+//! does not stop the run: only the changes that depend on the failed one (`dependencies`) are
+//! skipped, and the report lists what was applied, what failed and what was skipped because
+//! of what.
 //!
 //! A POST whose outcome is unknown (timeout, dropped connection, 5xx) may have created the
 //! resource: before sending it again, the step looks the resource up by its stable name
@@ -16,7 +18,9 @@
 //! users by email) and adopts what it finds, so neither a retry nor the next run duplicates it.
 //!
 //! [`workflow`] is what the `apply` command does around it: plan or check a saved plan, show,
-//! confirm, execute with progress, verify by planning again.
+//! confirm, execute with progress, verify by planning again. The command runs all of that
+//! holding the tenant's apply lock ([`lock`]), so concurrent applies take turns, and
+//! [`duplicates`] resolves same-named applications that earlier concurrent runs left.
 
 mod actions;
 mod applications;
@@ -24,10 +28,13 @@ mod bindings;
 mod bodies;
 mod connections;
 mod create;
+mod dependencies;
+pub mod duplicates;
 mod email_provider;
 mod email_templates;
 mod executor;
 mod grants;
+pub mod lock;
 mod options;
 mod removed;
 mod report;
@@ -40,6 +47,6 @@ pub mod workflow;
 
 pub use executor::execute;
 pub use options::ApplyOptions;
-pub use report::{ApplyError, ApplyEvent, ApplyReport, Failure, Ticket};
+pub use report::{ApplyError, ApplyEvent, ApplyReport, Failure, Skipped, Ticket};
 pub use safety::{Protected, refusals};
 pub use secrets::missing_secrets;

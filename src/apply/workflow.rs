@@ -15,7 +15,7 @@ use crate::cli::PlanFormat;
 use crate::planning::{PlanOptions, PlanningError, current_fingerprint, plan_tenant};
 use crate::printer::Printer;
 use tenantform_core::model::TenantFile;
-use tenantform_core::plan::{Address, FORMAT_VERSION, Plan};
+use tenantform_core::plan::{FORMAT_VERSION, Plan};
 
 /// What to apply and how.
 pub struct ApplyRequest<'a> {
@@ -186,6 +186,13 @@ pub async fn execute_with_progress(
                 change.action.as_str()
             ));
         }
+        ApplyEvent::Skipped(change, reason) => {
+            progress.line(&format!(
+                "- {}: {} skipped: {reason}",
+                change.address,
+                change.action.as_str()
+            ));
+        }
         ApplyEvent::Ticket(ticket) => {
             progress.line(&format!(
                 "  {} was created without a known password; send them this password-change link: {}",
@@ -198,21 +205,30 @@ pub async fn execute_with_progress(
     let report = result?;
     let requests = client.stats().requests - requests_before;
     let seconds = started.elapsed().as_secs_f64();
-    if let Some(failure) = &report.failed {
-        printer.warning(&format!(
-            "apply stopped at {}: {}",
-            failure.address, failure.message
-        ));
-        printer.result(&format!(
-            "Apply failed after {:.1}s, {requests} requests.\n  applied: {}\n  failed:  {failure}\n  pending: {}\nRun apply again to finish: it plans from the tenant as it is now.",
-            seconds,
-            list(&report.applied),
-            list(&report.pending)
-        ));
-    } else {
+    if report.is_complete() {
         printer.result(&format!(
             "Apply complete: {} changed in {seconds:.1}s, {requests} requests.",
             report.applied.len()
+        ));
+    } else {
+        let failed: Vec<String> = report
+            .failed
+            .iter()
+            .map(|f| f.address.to_string())
+            .collect();
+        printer.warning(&format!(
+            "apply did not complete: {} failed, {} skipped{}",
+            report.failed.len(),
+            report.skipped.len(),
+            if failed.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} failed)", failed.join(", "))
+            }
+        ));
+        printer.result(&format!(
+            "Apply incomplete after {seconds:.1}s, {requests} requests.\n{}\nRun apply again to finish: it plans from the tenant as it is now.",
+            report.incomplete_summary()
         ));
     }
     Ok(report)
@@ -250,16 +266,4 @@ pub async fn verify(
     }
     printer.warning(&lines.join("\n"));
     Ok(false)
-}
-
-fn list(addresses: &[Address]) -> String {
-    if addresses.is_empty() {
-        "none".to_owned()
-    } else {
-        addresses
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
 }

@@ -5,6 +5,7 @@
 mod auth;
 mod errors;
 mod faults;
+mod jitter;
 pub mod login_actions;
 mod messages;
 mod oidc;
@@ -131,6 +132,7 @@ impl Emulator {
             fault_probability: AtomicU64::new(options.faults.clamp(0.0, 1.0).to_bits()),
             seed: options.seed,
             request_index: AtomicU64::new(0),
+            jitter: jitter::Jitter::default(),
             slow_response: options.slow_response,
             oidc: oidc::OidcState::default(),
             actions,
@@ -202,6 +204,12 @@ impl Emulator {
         self.shared
             .fault_probability
             .store(probability.clamp(0.0, 1.0).to_bits(), Ordering::SeqCst);
+    }
+
+    /// Pauses each Management API request for a random time up to `max` (zero: off) before
+    /// serving it, so concurrent clients interleave differently with each seed.
+    pub fn set_jitter(&self, max: Duration) {
+        self.shared.jitter.set(max);
     }
 
     pub fn set_rate_limit(&self, rate_limit: RateLimit) {

@@ -31,6 +31,8 @@ pub struct Shared {
     pub fault_probability: AtomicU64,
     pub seed: u64,
     pub request_index: AtomicU64,
+    /// Random pauses before Management API requests (off by default).
+    pub jitter: super::jitter::Jitter,
     pub slow_response: Duration,
     pub oidc: super::oidc::OidcState,
     /// Runs post-login Actions; `None` when the runtime could not be set up.
@@ -162,6 +164,7 @@ pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Resp
         delay,
     } = if let Some(api_path) = path.strip_prefix("/api/v2/") {
         let api_path = api_path.to_owned();
+        shared.jitter.pause(shared.seed).await;
         management_api(
             &shared,
             &method,

@@ -1,8 +1,10 @@
 //! `tenantform apply` against the in-process emulator: convergence, touching only what
 //! changed, safety refusals, saved plans, secrets, and faults.
 
+mod concurrent;
 mod edits;
 mod faults;
+mod partial;
 mod safety;
 mod saved_plan;
 mod support;

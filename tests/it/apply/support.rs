@@ -49,12 +49,27 @@ pub fn cli(emulator: &Emulator, dir: &Path) -> Cli {
 }
 
 /// Management API requests that write (anything but GET), as `METHOD /path`. The token
-/// request (`POST /oauth/token`) is not a write to the tenant.
+/// request (`POST /oauth/token`) is not a write to the tenant, nor is the apply lock (the API
+/// `apply` creates, renews and deletes around every run: [`lock_writes`]).
 pub fn writes(log: &[RequestLogEntry]) -> Vec<String> {
     log.iter()
         .filter(|e| e.method != "GET" && e.path.starts_with("/api/v2/"))
+        .filter(|e| !is_lock(e))
         .map(|e| format!("{} {}", e.method, e.path))
         .collect()
+}
+
+/// The apply lock's writes, as `METHOD /path`.
+pub fn lock_writes(log: &[RequestLogEntry]) -> Vec<String> {
+    log.iter()
+        .filter(|e| e.method != "GET" && is_lock(e))
+        .map(|e| format!("{} {}", e.method, e.path))
+        .collect()
+}
+
+/// tenantform writes resource servers only as its apply lock.
+fn is_lock(entry: &RequestLogEntry) -> bool {
+    entry.path == "/api/v2/resource-servers" || entry.path.starts_with("/api/v2/resource-servers/")
 }
 
 /// The example tenant with the sentinel Mailgun key.

@@ -29,13 +29,21 @@ impl Planner<'_> {
                     let fields = diff_declared("", app, &live.model, &["name"]);
                     self.update_or_noop(address, Some(live.client_id.clone()), fields, desired);
                 }
-                many => self.refuse(
-                    &address,
-                    format!(
-                        "{} live applications are named `{name}`; names identify applications, rename all but one",
-                        many.len()
-                    ),
-                ),
+                many => {
+                    let mut ids: Vec<&str> = many.iter().map(|a| a.client_id.as_str()).collect();
+                    ids.sort_unstable();
+                    self.refuse(
+                        &address,
+                        format!(
+                            "{} live applications are named `{name}` (client_ids {}); names identify applications. \
+                             If concurrent applies created them, run `tenantform apply FILE --resolve-duplicates`: \
+                             it keeps the lowest client_id, moves the others' grants and connections to it and deletes them \
+                             when they are configured identically (it changes nothing otherwise). Else rename or delete all but one in the dashboard",
+                            many.len(),
+                            ids.join(", ")
+                        ),
+                    );
+                }
             }
         }
     }

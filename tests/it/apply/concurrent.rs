@@ -1,0 +1,537 @@
+//! Concurrent applies (issue 13, item 2): two or three applies of `tenants/dev.yaml` started
+//! together on a fresh tenant take turns through the apply lock and leave exactly one of each
+//! resource, a tenant that plans with no changes and no lock behind, whatever the interleaving
+//! (the emulator pauses each request a random time, from its seed). A run that died holding the
+//! lock is taken over after the ttl; a run whose lock was taken over stops writing; a lock
+//! create whose answer was lost is recognised. Duplicates left by older versions are resolved
+//! by `apply --resolve-duplicates`, which refuses (changing nothing) a copy it cannot prove.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use auth0_emulator::{Emulator, EmulatorOptions};
+use serde_json::{Value, json};
+use tenantform::api::{
+    ConnectionFilter, ConnectionSettings, FieldSelection, GrantFilter, ManagementClient,
+    RequestObserver,
+};
+use tenantform::apply::lock::{self, LOCK_IDENTIFIER, LockError, LockOptions, LockWait};
+use tenantform::apply::{ApplyOptions, ApplyReport, execute};
+use tenantform::planning::{PlanOptions, plan_tenant};
+use tenantform_core::model::TenantFile;
+use tenantform_core::plan::Plan;
+
+use super::support::{cli, copy_project, load_example, lock_writes, name_counts, writes};
+use crate::support::emulator::start_with;
+use crate::support::management_client;
+
+/// Every resource `tenants/dev.yaml` manages that can exist more than once, by
+/// `name_counts` key.
+const RESOURCES: &[&str] = &[
+    "client Acme Reporting Dashboard",
+    "client Acme Reporting Dashboard M2M",
+    "connection reporting-dashboard-users",
+    "action Post-Login Verification",
+    "user admin@acme.example",
+];
+
+/// Short waits for tests; the ttl is long enough that no test run's lock goes stale.
+fn test_lock() -> LockOptions {
+    LockOptions {
+        timeout: Duration::from_secs(60),
+        ttl: Duration::from_secs(10),
+        poll: Duration::from_millis(10),
+    }
+}
+
+async fn emulator(seed: u64) -> Emulator {
+    start_with(EmulatorOptions {
+        seed,
+        action_build_time: Duration::ZERO,
+        ..EmulatorOptions::default()
+    })
+    .await
+}
+
+/// What one run did.
+#[derive(Debug)]
+struct RunResult {
+    /// The plan it made under the lock had changes.
+    had_changes: bool,
+    report: ApplyReport,
+    /// Planning again after executing found nothing.
+    verified: bool,
+}
+
+/// One `apply` as the command runs it, through the library: take the lock, plan, execute,
+/// plan again, release.
+async fn locked_apply(
+    emulator: &Emulator,
+    tenant: &TenantFile,
+    options: LockOptions,
+) -> Result<RunResult, String> {
+    let api = management_client(emulator).await;
+    let lease = lock::acquire(&api, options, &|_| {})
+        .await
+        .map_err(|e| format!("lock: {e}"))?;
+    let result = Box::pin(lease.scope(async {
+        let (plan, _) = plan_tenant(&api, tenant, PlanOptions::default())
+            .await
+            .map_err(|e| format!("plan: {e}"))?;
+        if plan.is_refused() {
+            return Err(format!("plan refused: {:?}", plan.errors));
+        }
+        let report = execute(&api, &plan, ApplyOptions::default(), &|_| {})
+            .await
+            .map_err(|e| format!("execute: {e}"))?;
+        let (after, _) = plan_tenant(&api, tenant, PlanOptions::default())
+            .await
+            .map_err(|e| format!("verify: {e}"))?;
+        Ok(RunResult {
+            had_changes: plan.has_changes(),
+            report,
+            verified: !after.has_changes() && !after.is_refused(),
+        })
+    }))
+    .await;
+    lease.release().await.map_err(|e| format!("release: {e}"))?;
+    result
+}
+
+async fn lock_left(api: &ManagementClient) -> Option<Value> {
+    api.get_optional(&["resource-servers", LOCK_IDENTIFIER], &[])
+        .await
+        .expect("read the lock")
+}
+
+/// Exactly one of each resource, a clean plan, no lock.
+async fn assert_settled(emulator: &Emulator, tenant: &TenantFile, context: &str) {
+    let api = management_client(emulator).await;
+    let counts = name_counts(&api).await;
+    let duplicates: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(
+        duplicates.is_empty(),
+        "{context}: duplicates {duplicates:?}"
+    );
+    for resource in RESOURCES {
+        assert_eq!(counts.get(*resource), Some(&1), "{context}: {counts:?}");
+    }
+    let grants = api
+        .list_client_grants(&GrantFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        grants.len(),
+        2,
+        "{context}: tenantform's own grant and the M2M grant: {grants:#?}"
+    );
+    let (plan, _) = plan_tenant(&api, tenant, PlanOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        !plan.has_changes() && !plan.is_refused(),
+        "{context}: {:#?} {:#?}",
+        plan.pending().collect::<Vec<_>>(),
+        plan.errors
+    );
+    assert_eq!(lock_left(&api).await, None, "{context}: a lock was left");
+}
+
+/// Two and three applies started together, several seeds each (the emulator's random pauses
+/// of up to 4 ms per request shuffle their requests): every run succeeds, one of them makes
+/// the changes and the others, planning after it, find none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_applies_take_turns_and_leave_one_of_each_resource() {
+    let project = copy_project();
+    let loaded = load_example(project.path());
+    for (runs, seeds) in [(2, 1..=3), (3, 4..=6)] {
+        for seed in seeds {
+            let context = format!("{runs} runs, seed {seed}");
+            let emulator = emulator(seed).await;
+            emulator.set_jitter(Duration::from_millis(4));
+            let results = futures::future::join_all(
+                (0..runs).map(|_| locked_apply(&emulator, &loaded.tenant, test_lock())),
+            )
+            .await;
+            emulator.set_jitter(Duration::ZERO);
+            let results: Vec<RunResult> = results
+                .into_iter()
+                .map(|r| r.unwrap_or_else(|e| panic!("{context}: a run failed: {e}")))
+                .collect();
+            for result in &results {
+                assert!(result.report.is_complete(), "{context}: {result:#?}");
+                assert!(result.verified, "{context}: not verified: {result:#?}");
+            }
+            let changed = results.iter().filter(|r| r.had_changes).count();
+            assert_eq!(changed, 1, "{context}: {results:#?}");
+            assert_settled(&emulator, &loaded.tenant, &context).await;
+            emulator.shutdown().await.expect("shutdown");
+        }
+    }
+}
+
+/// A run killed while holding the lock (its renewals stop, the lock stays): the next run waits,
+/// sees the lock unchanged for the ttl, takes it over, and applies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_whose_run_died_is_taken_over_after_the_ttl() {
+    let project = copy_project();
+    let loaded = load_example(project.path());
+    let emulator = emulator(1).await;
+    let api = management_client(&emulator).await;
+    let options = LockOptions {
+        ttl: Duration::from_millis(300),
+        ..test_lock()
+    };
+    let dead = lock::acquire(&api, options, &|_| {}).await.unwrap();
+    drop(dead);
+    assert!(lock_left(&api).await.is_some());
+
+    let heard = Mutex::new(Vec::new());
+    let started = Instant::now();
+    let lease = lock::acquire(&api, options, &|wait| {
+        heard.lock().unwrap().push(wait.clone());
+    })
+    .await
+    .expect("taken over");
+    assert!(started.elapsed() >= options.ttl, "{:?}", started.elapsed());
+    let heard = heard.into_inner().unwrap();
+    assert!(
+        matches!(heard.as_slice(), [LockWait::Held(a), LockWait::Stale(b)] if a == b && a.starts_with("tenantform apply lock: ")),
+        "{heard:?}"
+    );
+    lease.release().await.unwrap();
+
+    let result = Box::pin(locked_apply(&emulator, &loaded.tenant, options))
+        .await
+        .unwrap();
+    assert!(result.report.is_complete() && result.verified);
+    assert_settled(&emulator, &loaded.tenant, "after a takeover").await;
+}
+
+/// A run whose lock was taken over (here: deleted under it, as a waiter deletes a stale lock)
+/// learns it from its next renewal and sends nothing more: every change is skipped, saying so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_whose_lock_was_taken_over_stops_writing() {
+    let project = copy_project();
+    let loaded = load_example(project.path());
+    let emulator = emulator(1).await;
+    let api = management_client(&emulator).await;
+    let options = LockOptions {
+        ttl: Duration::from_millis(400),
+        ..test_lock()
+    };
+    let lease = lock::acquire(&api, options, &|_| {}).await.unwrap();
+    let (plan, _) = plan_tenant(&api, &loaded.tenant, PlanOptions::default())
+        .await
+        .unwrap();
+    api.delete(&["resource-servers", lease.id()]).await.unwrap();
+    // A renewal (every ttl/4) answers 404.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = writes(&emulator.request_log()).len();
+    let report = Box::pin(lease.scope(execute(&api, &plan, ApplyOptions::default(), &|_| {})))
+        .await
+        .unwrap();
+    assert!(report.applied.is_empty(), "{report:#?}");
+    assert!(report.failed.is_empty(), "{report:#?}");
+    assert_eq!(report.skipped.len(), plan.pending().count());
+    assert!(
+        report
+            .skipped
+            .iter()
+            .all(|s| s.because_of.is_none() && s.reason.contains("taken over")),
+        "{report:#?}"
+    );
+    let after: Vec<String> = writes(&emulator.request_log())
+        .into_iter()
+        .skip(before)
+        .collect();
+    assert!(after.is_empty(), "{after:#?}");
+    lease.release().await.unwrap();
+}
+
+/// With `--lock-timeout 0s` a run does not wait: it says who holds the lock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_lock_and_no_time_to_wait_names_the_holder() {
+    let emulator = emulator(1).await;
+    let api = management_client(&emulator).await;
+    let held = lock::acquire(&api, test_lock(), &|_| {}).await.unwrap();
+    let other = management_client(&emulator).await;
+    let error = lock::acquire(
+        &other,
+        LockOptions {
+            timeout: Duration::ZERO,
+            ..test_lock()
+        },
+        &|_| {},
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(error, LockError::Held { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(
+        message.contains("another apply holds the tenant's apply lock (tenantform apply lock: ")
+            && message.contains("pid ")
+            && message.contains("--lock-timeout"),
+        "{message}"
+    );
+    held.release().await.unwrap();
+    assert_eq!(lock_left(&api).await, None);
+}
+
+/// The lock's create is committed but its answer lost: the run recognises its own lock by the
+/// token in its name instead of waiting for itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_create_whose_answer_was_lost_is_recognised() {
+    for seed in 1..=60 {
+        let emulator = Arc::new(emulator(seed).await);
+        let after_post = Arc::clone(&emulator);
+        let observer: RequestObserver = Arc::new(move |event| {
+            if event.method == reqwest::Method::POST {
+                after_post.set_faults(0.0);
+            }
+        });
+        let mut settings = ConnectionSettings::new(
+            &emulator.domain(),
+            emulator.client_id(),
+            emulator.client_secret().clone(),
+        )
+        .unwrap();
+        settings.timeout = Duration::from_millis(400);
+        let api = ManagementClient::connect_with_observer(settings, Some(observer))
+            .await
+            .unwrap();
+        emulator.set_faults(1.0);
+        let options = LockOptions {
+            timeout: Duration::from_secs(2),
+            ..test_lock()
+        };
+        let acquired = lock::acquire(&api, options, &|_| {}).await;
+        emulator.set_faults(0.0);
+        let lost = emulator.request_log().iter().any(|e| {
+            e.path == "/api/v2/resource-servers"
+                && e.fault.as_deref() == Some("committed_then_dropped")
+        });
+        if !lost {
+            continue;
+        }
+        let lease = acquired.expect("its own lock is recognised");
+        let lock = lock_left(&api).await.expect("the lock exists");
+        assert_eq!(lock["id"], json!(lease.id()));
+        lease.release().await.unwrap();
+        return;
+    }
+    panic!("no seed in 1..=60 lost the answer to the lock's create");
+}
+
+/// Through the binary, the issue's reproduction: two `apply` started together on a fresh
+/// tenant both exit 0, and the tenant has one of each resource and no lock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_apply_commands_started_together_both_succeed() {
+    let project = copy_project();
+    let loaded = load_example(project.path());
+    let emulator = emulator(7).await;
+    emulator.set_jitter(Duration::from_millis(2));
+    let run = || {
+        cli(&emulator, project.path())
+            .args(["apply", "tenants/dev.yaml", "--auto-approve"])
+            .run_async()
+    };
+    let (first, second) = tokio::join!(run(), run());
+    emulator.set_jitter(Duration::ZERO);
+    first.assert_success();
+    second.assert_success();
+    assert!(
+        [&first, &second]
+            .iter()
+            .any(|r| r.all().contains("No changes. The tenant matches the file.")),
+        "one of the runs planned after the other:\n{first}\n{second}"
+    );
+    assert_settled(&emulator, &loaded.tenant, "two commands").await;
+}
+
+/// The duplicates older versions left: the plan from a fresh tenant executed twice creates
+/// both applications twice, each copy with its grant and enabled on the connection.
+async fn duplicated_tenant(emulator: &Emulator, tenant: &TenantFile) -> Plan {
+    let api = management_client(emulator).await;
+    let (plan, _) = plan_tenant(&api, tenant, PlanOptions::default())
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let report = execute(&api, &plan, ApplyOptions::default(), &|_| {})
+            .await
+            .unwrap();
+        assert!(report.is_complete(), "{report:#?}");
+    }
+    plan
+}
+
+/// client_ids by display name.
+async fn client_ids(api: &ManagementClient) -> BTreeMap<String, Vec<String>> {
+    let mut ids: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for client in api
+        .list_clients(&FieldSelection::include(["client_id", "name"]))
+        .await
+        .unwrap()
+    {
+        ids.entry(client["name"].as_str().unwrap().to_owned())
+            .or_default()
+            .push(client["client_id"].as_str().unwrap().to_owned());
+    }
+    for list in ids.values_mut() {
+        list.sort();
+    }
+    ids
+}
+
+/// The wedged tenant of the issue: plan and apply refuse it naming `--resolve-duplicates`;
+/// with it, apply keeps the lowest client_id of each name, moves what only the copy had (a
+/// grant, an enabled connection) to it, deletes the copies, and finishes the apply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resolve_duplicates_keeps_the_lowest_client_id_and_moves_grants_and_connections() {
+    let project = copy_project();
+    let loaded = load_example(project.path());
+    let emulator = emulator(3).await;
+    let api = management_client(&emulator).await;
+    Box::pin(duplicated_tenant(&emulator, &loaded.tenant)).await;
+    let before = client_ids(&api).await;
+    let m2m = &before["Acme Reporting Dashboard M2M"];
+    assert_eq!(m2m.len(), 2);
+    let (survivor, copy) = (&m2m[0], &m2m[1]);
+    // Only the copy keeps the grant and the enablement: resolving must move them.
+    let grants = api
+        .list_client_grants(&GrantFilter::default())
+        .await
+        .unwrap();
+    let survivors_grant = grants
+        .iter()
+        .find(|g| g["client_id"] == json!(survivor))
+        .unwrap();
+    api.delete_client_grant(survivors_grant["id"].as_str().unwrap())
+        .await
+        .unwrap();
+    let connections = api
+        .list_connections(&ConnectionFilter::default())
+        .await
+        .unwrap();
+    let connection = connections
+        .iter()
+        .find(|c| c["name"] == "reporting-dashboard-users")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    api.set_enabled_clients(&connection, &[(survivor.clone(), false)])
+        .await
+        .unwrap();
+
+    let plan = cli(&emulator, project.path())
+        .args(["plan", "tenants/dev.yaml"])
+        .run_async()
+        .await;
+    plan.assert_code(1);
+    for text in [
+        "2 live applications are named `Acme Reporting Dashboard M2M`",
+        &format!("(client_ids {survivor}, {copy})"),
+        "run `tenantform apply FILE --resolve-duplicates`",
+    ] {
+        assert!(plan.all().contains(text), "missing `{text}` in:\n{plan}");
+    }
+    cli(&emulator, project.path())
+        .args(["apply", "tenants/dev.yaml", "--auto-approve"])
+        .run_async()
+        .await
+        .assert_code(1);
+    // A terminal is needed to confirm; nothing changes without one.
+    let unconfirmed = cli(&emulator, project.path())
+        .args(["apply", "tenants/dev.yaml", "--resolve-duplicates"])
+        .run_async()
+        .await;
+    unconfirmed.assert_code(1);
+    assert_eq!(client_ids(&api).await, before, "{unconfirmed}");
+
+    let run = cli(&emulator, project.path())
+        .args([
+            "apply",
+            "tenants/dev.yaml",
+            "--resolve-duplicates",
+            "--auto-approve",
+        ])
+        .run_async()
+        .await;
+    run.assert_success();
+    let all = run.all();
+    for text in [
+        format!(
+            "2 applications are named `Acme Reporting Dashboard M2M`: keeping client_id {survivor} (the lowest)"
+        ),
+        format!("granted {survivor} access to"),
+        format!("enabled {survivor} on reporting-dashboard-users"),
+        format!("deleted {copy} (a duplicate of `Acme Reporting Dashboard M2M`, kept {survivor})"),
+        "No changes. The tenant matches the file.".to_owned(),
+    ] {
+        assert!(all.contains(&text), "missing `{text}` in:\n{run}");
+    }
+    let after = client_ids(&api).await;
+    for (name, ids) in &before {
+        if ids.len() == 2 {
+            assert_eq!(
+                after[name],
+                ids[..1],
+                "{name}: the lowest client_id is kept"
+            );
+        }
+    }
+    assert_settled(&emulator, &loaded.tenant, "resolved").await;
+}
+
+/// A same-named application configured differently (a callback added in the dashboard) is not
+/// provably a duplicate: nothing is changed and the error says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resolve_duplicates_changes_nothing_when_a_copy_differs() {
+    let project = copy_project();
+    let loaded = load_example(project.path());
+    let emulator = emulator(4).await;
+    let api = management_client(&emulator).await;
+    Box::pin(duplicated_tenant(&emulator, &loaded.tenant)).await;
+    let before = client_ids(&api).await;
+    let web = &before["Acme Reporting Dashboard"];
+    api.update_client(
+        &web[1],
+        &json!({"callbacks": ["https://elsewhere.example/oauth2callback"]}),
+    )
+    .await
+    .unwrap();
+    let log_before = writes(&emulator.request_log()).len();
+    let run = cli(&emulator, project.path())
+        .args([
+            "apply",
+            "tenants/dev.yaml",
+            "--resolve-duplicates",
+            "--auto-approve",
+        ])
+        .run_async()
+        .await;
+    run.assert_code(1);
+    let expected = format!(
+        "`Acme Reporting Dashboard`: {} differs from {} (kept: the lowest client_id) in callbacks: it is not provably a duplicate",
+        web[1], web[0]
+    );
+    assert!(
+        run.all().contains(&expected),
+        "missing `{expected}` in:\n{run}"
+    );
+    assert!(run.all().contains("nothing was changed"), "{run}");
+    assert_eq!(client_ids(&api).await, before);
+    // Nothing but the lock was written (taken, then released).
+    let log = emulator.request_log();
+    let written: Vec<String> = writes(&log).into_iter().skip(log_before).collect();
+    assert!(written.is_empty(), "{written:#?}");
+    let lock = lock_writes(&log);
+    assert_eq!(lock.len(), 2, "{lock:#?}");
+    assert!(
+        lock[0] == "POST /api/v2/resource-servers"
+            && lock[1].starts_with("DELETE /api/v2/resource-servers/"),
+        "{lock:#?}"
+    );
+}
