@@ -217,7 +217,7 @@ mod tests {
         );
         assert_eq!(
             event["transaction"]["response_type"],
-            json!(["code id_token"])
+            json!(["code", "id_token"])
         );
         assert_eq!(
             event["session"],
