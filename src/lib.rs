@@ -19,3 +19,4 @@ pub mod planning;
 pub mod printer;
 pub mod render;
 mod session;
+mod yaml_files;

@@ -9,7 +9,7 @@ use auth0_emulator::login_actions::Dependency;
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use serde_saphyr::{DuplicateKeyPolicy, MessageFormatter as _, Options};
+use serde_saphyr::MessageFormatter as _;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -214,14 +214,6 @@ fn location(path: &Path, position: Option<(u64, u64)>) -> String {
     }
 }
 
-fn parse_options() -> Options {
-    let mut options = Options::default();
-    options.strict_booleans = true;
-    options.duplicate_keys = DuplicateKeyPolicy::Error;
-    options.with_snippet = false;
-    options
-}
-
 /// Reads `path` and the Action file it names (relative to `path`'s directory).
 pub fn load(path: &Path) -> Result<TestFile, LoadError> {
     let invalid = |message: String| LoadError {
@@ -232,31 +224,32 @@ pub fn load(path: &Path) -> Result<TestFile, LoadError> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| invalid(format!("cannot read the test file: {error}")))?;
     let raw: RawFile =
-        serde_saphyr::from_str_with_options(&text, parse_options()).map_err(|error| {
-            let mut message = serde_saphyr::DefaultMessageFormatter
-                .format_message(&error)
-                .into_owned();
-            // The parser's advice is for its API users, not for people editing a test file.
-            if let Some(cut) = message.find(", set DuplicateKeyPolicy") {
-                message.truncate(cut);
-            }
-            if message == "expected mapping start" {
-                "expected a mapping (`{key: value}` or indented `key: value` lines)"
-                    .clone_into(&mut message);
-            } else if message == "expected sequence start" {
-                "expected a list (`[a, b]` or `- a` lines)".clone_into(&mut message);
-            } else if message.starts_with("invalid u") || message.starts_with("invalid i") {
-                "expected a whole number".clone_into(&mut message);
-            }
-            LoadError {
-                path: path.to_owned(),
-                position: error
-                    .location()
-                    .filter(|l| l.line() > 0)
-                    .map(|l| (l.line(), l.column())),
-                message,
-            }
-        })?;
+        serde_saphyr::from_str_with_options(&text, tenantform_core::model::load::yaml_options())
+            .map_err(|error| {
+                let mut message = serde_saphyr::DefaultMessageFormatter
+                    .format_message(&error)
+                    .into_owned();
+                // The parser's advice is for its API users, not for people editing a test file.
+                if let Some(cut) = message.find(", set DuplicateKeyPolicy") {
+                    message.truncate(cut);
+                }
+                if message == "expected mapping start" {
+                    "expected a mapping (`{key: value}` or indented `key: value` lines)"
+                        .clone_into(&mut message);
+                } else if message == "expected sequence start" {
+                    "expected a list (`[a, b]` or `- a` lines)".clone_into(&mut message);
+                } else if message.starts_with("invalid u") || message.starts_with("invalid i") {
+                    "expected a whole number".clone_into(&mut message);
+                }
+                LoadError {
+                    path: path.to_owned(),
+                    position: error
+                        .location()
+                        .filter(|l| l.line() > 0)
+                        .map(|l| (l.line(), l.column())),
+                    message,
+                }
+            })?;
     if raw.cases.is_empty() {
         return Err(invalid(
             "`cases` is empty: a test file needs at least one case".into(),

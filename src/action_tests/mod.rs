@@ -5,8 +5,6 @@ mod event;
 mod expect;
 mod file;
 
-use std::path::{Path, PathBuf};
-
 use auth0_emulator::login_actions::{ActionSource, ActionsRuntime, RuntimeError};
 
 pub use file::{TestFile, load};
@@ -71,20 +69,4 @@ pub async fn run(
         reports.push(report);
     }
     Ok(reports)
-}
-
-/// The test files under `dir` (`*.yaml`, `*.yml`), in name order.
-pub fn discover(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| {
-            path.is_file()
-                && path
-                    .extension()
-                    .is_some_and(|ext| ext == "yaml" || ext == "yml")
-        })
-        .collect();
-    files.sort();
-    Ok(files)
 }

@@ -113,7 +113,7 @@ async fn test(args: ActionsTestArgs, printer: &Printer) -> anyhow::Result<ExitSt
 /// Every test file under `actions/tests` of the current directory.
 fn default_files() -> anyhow::Result<Vec<PathBuf>> {
     let dir = Path::new(DEFAULT_DIR);
-    let files = action_tests::discover(dir).with_context(|| {
+    let files = crate::yaml_files::yaml_files_in(dir).with_context(|| {
         format!("cannot list {DEFAULT_DIR} (run from the project directory, or pass test files)")
     })?;
     anyhow::ensure!(

@@ -41,23 +41,12 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> anyhow::Result<ExitStatus>
 
 /// Every `*.yaml` directly under `dir` (shared layers live in subdirectories), sorted.
 fn default_tenant_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let entries = std::fs::read_dir(dir).with_context(|| {
+    let files = crate::yaml_files::yaml_files_in(dir).with_context(|| {
         format!(
             "cannot list {} (pass tenant files explicitly)",
             dir.display()
         )
     })?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| {
-            path.is_file()
-                && path
-                    .extension()
-                    .is_some_and(|ext| ext == "yaml" || ext == "yml")
-        })
-        .collect();
-    files.sort();
     anyhow::ensure!(!files.is_empty(), "no tenant files in {}", dir.display());
     Ok(files)
 }

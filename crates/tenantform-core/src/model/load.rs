@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
-use secrecy::SecretString;
 use serde_json::Value;
 use serde_saphyr::{DuplicateKeyPolicy, MessageFormatter, Options};
 
@@ -88,13 +87,15 @@ pub struct LoadOptions {
 /// Loads `path` with variables from the process environment and `.env` beside the file.
 /// Returns the tenant when it could be built, and every problem found on the way.
 pub fn load_tenant(path: &Path, options: LoadOptions) -> (Option<LoadedTenant>, Vec<Diagnostic>) {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    match Variables::from_environment(dir) {
+    match Variables::for_tenant_file(path) {
         Ok(variables) => load_tenant_with(path, &variables, options),
-        Err(message) => (
-            None,
-            vec![Diagnostic::error("dotenv", &dir.join(".env"), message)],
-        ),
+        Err(message) => {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            (
+                None,
+                vec![Diagnostic::error("dotenv", &dir.join(".env"), message)],
+            )
+        }
     }
 }
 
@@ -192,18 +193,25 @@ impl LayerReader<'_> {
             if secret && !self.options.require_secrets {
                 continue;
             }
-            if !reference.has_default && self.variables.get(&reference.name).is_none() {
+            let value = self.variables.get(&reference.name);
+            // A secret is never empty: an empty one would be sent as the value.
+            let empty_secret = secret && value.is_some_and(str::is_empty);
+            if !reference.has_default && (value.is_none() || empty_secret) {
+                // The variables come from the `.env` beside the file named on the command
+                // line, whichever layer uses them.
                 self.diagnostics.push(
                     Diagnostic::error(
                         "undefined-variable",
                         path,
                         format!(
-                            "undefined variable `{}`: set it in the environment or in {}",
+                            "{} variable `{}`: set it in {}",
+                            if empty_secret {
+                                "empty secret"
+                            } else {
+                                "undefined"
+                            },
                             reference.name,
-                            path.parent()
-                                .unwrap_or(Path::new("."))
-                                .join(".env")
-                                .display()
+                            self.variables.where_to_set()
                         ),
                     )
                     .at(Some(reference.position))
@@ -211,7 +219,7 @@ impl LayerReader<'_> {
                 );
             }
         }
-        let file: TenantFile = match serde_saphyr::from_str_with_options(&text, parse_options()) {
+        let file: TenantFile = match serde_saphyr::from_str_with_options(&text, yaml_options()) {
             Ok(file) => file,
             Err(error) => {
                 self.diagnostics.push(yaml_error(path, &error));
@@ -277,7 +285,9 @@ fn split_path(path: &str) -> Vec<String> {
         .collect()
 }
 
-fn parse_options() -> Options {
+/// How every YAML file of a project is read (tenant files, Action test cases): strict booleans,
+/// duplicate keys refused, no source snippets in messages (the caller points at the file).
+pub fn yaml_options() -> Options {
     let mut options = Options::default();
     // `yes`, `on`, `NO` stay strings: only true/false are booleans.
     options.strict_booleans = true;
@@ -381,9 +391,7 @@ fn interpolate_values(value: &mut Value, variables: &Variables, path: &mut Vec<S
 
 fn resolve_secrets(tenant: &mut TenantFile, variables: &Variables) {
     for (_, secret) in tenant.secret_fields_mut() {
-        if let Some(value) = variables.get(secret.var()) {
-            secret.resolve(SecretString::from(value.to_owned()));
-        }
+        secret.resolve_from(variables);
     }
 }
 
