@@ -40,5 +40,15 @@ async fn tenant_settings_take_session_lifetimes_in_minutes() {
     for key in settings.as_object().expect("settings object").keys() {
         assert!(!key.ends_with("_in_minutes"), "GET returns {key}");
     }
+
+    // go-auth0 sends a lifetime under an hour alone, in minutes.
+    let alone = api
+        .patch(
+            "/tenants/settings",
+            &json!({"session_lifetime_in_minutes": 30}),
+        )
+        .await;
+    assert_eq!(alone.status, 200, "{:?}", alone.body);
+    assert_eq!(alone.json()["session_lifetime"], json!(0.5));
     emulator.shutdown().await.expect("shutdown");
 }
