@@ -1,5 +1,7 @@
 //! Actions (`/actions/actions`): created or PATCHed, then built and deployed (polling the
-//! build); found by name the way planning finds them.
+//! build); found by name the way planning finds them. Secrets go with a digest of their values
+//! ([`ActionDigest`]): re-sending the values the deployed version already has (as
+//! `--force-secrets` does at every run) sends nothing and deploys nothing.
 
 use std::time::{Duration, Instant};
 
@@ -9,6 +11,7 @@ use serde_json::Value;
 use super::bodies;
 use super::create::{create_once, outcome_unknown};
 use super::run::{Run, adopted, existing_id, id_of};
+use super::secrets::{self, ActionDigest};
 use crate::api::read_tenant::read_tenant;
 use crate::api::{ApiError, ManagementClient};
 use tenantform_core::live::ReadSet;
@@ -34,15 +37,25 @@ pub(super) async fn apply(
 ) -> anyhow::Result<Option<String>> {
     let client = run.client;
     let name = change.address.name.as_str();
+    let sends_secrets = source.send_secrets && !source.action.secrets.is_empty();
+    if sends_secrets {
+        secrets::require(source.action.secrets.values())?;
+    }
+    let key = &client.settings().client_secret;
+    let digest = sends_secrets.then(|| ActionDigest::new(key, name, source.action));
     let mut detail = None;
     let id = if change.action == ChangeAction::Create {
-        let body = bodies::action_create(
+        let mut body = bodies::action_create(
             name,
             source.action,
             source.code,
             source.trigger,
             source.runtime,
         );
+        if let Some(digest) = &digest {
+            // The first deploy is version 1.
+            digest.add_to(&mut body, 1);
+        }
         let created = create_once(
             async || client.create_action(&body).await,
             async || find(client, name).await,
@@ -58,14 +71,42 @@ pub(super) async fn apply(
             "action",
         )
         .await?;
-        if let Some(body) = bodies::action_patch(
+        let others = bodies::action_patch(
             source.action,
             source.code,
             source.trigger,
             source.runtime,
-            source.send_secrets,
+            false,
             &change.fields,
-        ) {
+        );
+        let body = match &digest {
+            None => others,
+            Some(digest) => {
+                let live = client.get_action(&id).await?;
+                if others.is_none() && digest.is_deployed_in(&live) {
+                    // Re-sending the values the deployed version has would only add a version.
+                    return Ok(Some(format!(
+                        "its secrets are already deployed (version {}); not deployed again",
+                        secrets::deployed_version(&live).unwrap_or_default()
+                    )));
+                }
+                let mut body = bodies::action_patch(
+                    source.action,
+                    source.code,
+                    source.trigger,
+                    source.runtime,
+                    true,
+                    &change.fields,
+                );
+                if let Some(body) = &mut body {
+                    // This PATCH is deployed next, as the version after the deployed one.
+                    let next = secrets::deployed_version(&live).unwrap_or_default() + 1;
+                    digest.add_to(body, next);
+                }
+                body
+            }
+        };
+        if let Some(body) = body {
             client.update_action(&id, &body).await?;
         }
         id

@@ -4,6 +4,7 @@
 use super::bodies;
 use super::create::create_once;
 use super::run::{Run, adopted};
+use super::secrets;
 use tenantform_core::model::EmailProvider;
 use tenantform_core::plan::{Change, ChangeAction};
 
@@ -13,6 +14,8 @@ pub(super) async fn apply(
     provider: &EmailProvider,
 ) -> anyhow::Result<Option<String>> {
     let client = run.client;
+    // Auth0 replaces the credentials whole: every secret goes with any write.
+    secrets::require(provider.credentials.secrets().into_iter().map(|(_, s)| s))?;
     let body = bodies::email_provider(provider);
     if matches!(change.action, ChangeAction::Create | ChangeAction::Replace) {
         let created = create_once(

@@ -10,11 +10,13 @@ use anyhow::{Context as _, bail};
 use super::executor::execute;
 use super::options::ApplyOptions;
 use super::report::{ApplyError, ApplyEvent, ApplyReport};
+use super::secrets::{missing_secrets, resolve_saved_plan};
 use crate::api::ManagementClient;
 use crate::cli::PlanFormat;
 use crate::planning::{PlanOptions, PlanningError, current_fingerprint, plan_tenant};
 use crate::printer::Printer;
 use tenantform_core::model::TenantFile;
+use tenantform_core::model::variables::Variables;
 use tenantform_core::plan::{FORMAT_VERSION, Plan};
 
 /// What to apply and how.
@@ -24,6 +26,10 @@ pub struct ApplyRequest<'a> {
     pub tenant: Option<&'a TenantFile>,
     /// A saved plan ([`read_saved_plan`]) to execute exactly.
     pub saved: Option<Plan>,
+    /// Where a saved plan's secret values come from (it holds `${VAR}` references only): the
+    /// variables the tenant file loads with (`Variables::for_tenant_file`: the environment and
+    /// the `.env` beside the file), or the environment alone without a tenant file.
+    pub variables: Variables,
     pub plan_options: PlanOptions,
     pub options: ApplyOptions,
     /// Apply without asking.
@@ -64,8 +70,23 @@ pub async fn apply(
     printer: &Printer,
 ) -> anyhow::Result<Outcome> {
     let plan = match (request.saved, request.tenant) {
-        (Some(plan), _) => {
+        (Some(mut plan), tenant) => {
             check_saved_plan(client, &plan).await?;
+            resolve_saved_plan(&mut plan, &request.variables);
+            let missing = missing_secrets(&plan);
+            if !missing.is_empty() {
+                bail!(
+                    "the plan sends secrets whose variables are not set: {}; set {} in {}{}; nothing was changed",
+                    missing.join(", "),
+                    if missing.len() == 1 { "it" } else { "them" },
+                    request.variables.where_to_set(),
+                    if tenant.is_none() {
+                        " (or pass the tenant file too, and its .env is read)"
+                    } else {
+                        ""
+                    }
+                );
+            }
             plan
         }
         (None, Some(tenant)) => plan_tenant(client, tenant, request.plan_options).await?.0,
@@ -235,6 +256,8 @@ pub async fn execute_with_progress(
 }
 
 /// Plans again; `true` when that finds no changes, else the changes left are a warning.
+/// Write-only values are not compared: the plan cannot see them (Auth0 never returns them),
+/// so a value just re-sent with `--force-secrets` is not a change left over.
 pub async fn verify(
     client: &ManagementClient,
     tenant: &TenantFile,
@@ -242,6 +265,10 @@ pub async fn verify(
     printer: &Printer,
 ) -> Result<bool, PlanningError> {
     let before = client.stats().requests;
+    let options = PlanOptions {
+        force_secrets: false,
+        ..options
+    };
     let (after, _) = plan_tenant(client, tenant, options).await?;
     if !after.has_changes() {
         printer.status(&format!(

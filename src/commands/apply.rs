@@ -15,6 +15,7 @@ use crate::planning::PlanOptions;
 use crate::printer::Printer;
 use crate::session::{connect, load_for_tenant};
 use tenantform_core::model::TenantFile;
+use tenantform_core::model::variables::Variables;
 
 pub async fn run(args: ApplyArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let lock_options = if args.lock {
@@ -37,11 +38,17 @@ pub async fn run(args: ApplyArgs, printer: &Printer) -> anyhow::Result<ExitStatu
         .as_deref()
         .map(workflow::read_saved_plan)
         .transpose()?;
+    // A saved plan's secrets come from the same variables the tenant file loads with.
+    let variables = match args.file.as_deref() {
+        Some(file) => Variables::for_tenant_file(file).map_err(anyhow::Error::msg)?,
+        None => Variables::from_process_environment(),
+    };
     let client = connect(&args.connection).await?;
     let tenant = loaded.as_ref().map(|loaded| &loaded.tenant);
     let request = ApplyRequest {
         tenant,
         saved,
+        variables,
         plan_options: PlanOptions {
             allow_delete: args.allow_delete,
             force_secrets: args.force_secrets,

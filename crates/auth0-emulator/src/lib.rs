@@ -178,6 +178,30 @@ impl Emulator {
         self.shared.messages.all()
     }
 
+    /// The email provider's credentials as the tenant stored them, secrets included (Auth0
+    /// never returns those, and the request log masks them): for tests that check a
+    /// write-only value reached the tenant. Not part of the emulator's API.
+    #[doc(hidden)]
+    pub fn stored_email_provider_credentials(&self) -> Option<serde_json::Value> {
+        let store = self.shared.store.lock().expect("store lock");
+        store.email_provider.as_ref()?.get("credentials").cloned()
+    }
+
+    /// The secret values of the Action named `name` as the tenant stored them, in order (Auth0
+    /// returns names only): for tests, like [`Self::stored_email_provider_credentials`].
+    #[doc(hidden)]
+    pub fn stored_action_secrets(&self, name: &str) -> Option<Vec<(String, String)>> {
+        let store = self.shared.store.lock().expect("store lock");
+        let action = store.action_by_name(name)?;
+        Some(
+            action
+                .secret_values
+                .iter()
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect(),
+        )
+    }
+
     /// `node --version` of the Node that runs post-login Actions, or why there is none.
     pub async fn actions_node(&self) -> Result<String, login_actions::RuntimeError> {
         match &self.shared.actions {

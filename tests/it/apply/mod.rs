@@ -7,6 +7,7 @@ mod faults;
 mod partial;
 mod safety;
 mod saved_plan;
+mod secrets;
 mod support;
 
 use crate::support::{Cli, sentinel};

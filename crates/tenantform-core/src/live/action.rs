@@ -7,6 +7,7 @@ use super::error::NormalizeError;
 use super::json::{required, wire};
 use super::snapshot::LiveAction;
 use crate::model::Dependency;
+use crate::model::secret::is_secrets_digest;
 
 pub fn normalize_action(body: &Value) -> Result<LiveAction, NormalizeError> {
     const KIND: &str = "action";
@@ -26,12 +27,14 @@ pub fn normalize_action(body: &Value) -> Result<LiveAction, NormalizeError> {
                 version: dependency.version,
             })
             .collect(),
-        // Values are never returned.
+        // Values are never returned. tenantform's digest of the values it deployed is not one
+        // of the Action's secrets (`model::secret::SECRETS_DIGEST_PREFIX`).
         secret_names: action
             .secrets
             .unwrap_or_default()
             .into_iter()
             .map(|secret| secret.name)
+            .filter(|name| !is_secrets_digest(name))
             .collect(),
         status: action.status.unwrap_or_default(),
         all_changes_deployed: action.all_changes_deployed.unwrap_or(false),

@@ -6,6 +6,21 @@ use schemars::JsonSchema;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::variables::Variables;
+
+/// The name prefix of the one Action secret tenantform adds beside an Action's own: the rest
+/// of its name is a keyed digest of the secret values tenantform last sent with it. Auth0
+/// returns secret names, never values, so this is how an apply that sends the same values
+/// again (`--force-secrets` in every CI run) knows it need not deploy the Action once more.
+/// It is not a secret of the tenant file: the live normalizer drops it, so neither plan nor
+/// export sees it.
+pub const SECRETS_DIGEST_PREFIX: &str = "TENANTFORM_SECRETS_";
+
+/// Whether a live Action secret named `name` is tenantform's digest ([`SECRETS_DIGEST_PREFIX`]).
+pub fn is_secrets_digest(name: &str) -> bool {
+    name.starts_with(SECRETS_DIGEST_PREFIX)
+}
+
 /// A secret-bearing field: the file holds only a `${VAR}` reference; the value is looked up in
 /// the environment after loading. It cannot be printed (Debug shows the reference only) and it
 /// serializes back to its reference, so a plan, a snapshot or an export never holds the value.
@@ -34,10 +49,22 @@ impl SecretRef {
         self.value.as_ref()
     }
 
+    /// The value, for the one place that puts it on the wire; `None` when unresolved (a
+    /// secret is never an invented `""`).
     pub fn expose(&self) -> Option<&str> {
         self.value.as_ref().map(ExposeSecret::expose_secret)
     }
 
+    /// Takes the value of its variable from `variables`; an unset or empty variable leaves
+    /// it unresolved. Returns whether it is resolved now.
+    pub fn resolve_from(&mut self, variables: &Variables) -> bool {
+        if let Some(value) = variables.secret(&self.var) {
+            self.value = Some(value);
+        }
+        self.value.is_some()
+    }
+
+    #[cfg(test)]
     pub(crate) fn resolve(&mut self, value: SecretString) {
         self.value = Some(value);
     }
@@ -99,10 +126,32 @@ impl JsonSchema for SecretRef {
 mod tests {
     use super::*;
 
+    fn variables(pairs: &[(&str, &str)]) -> Variables {
+        Variables::from_map(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn resolves_from_a_set_variable_only_and_never_to_empty() {
+        let mut secret = SecretRef::reference("KEY");
+        assert!(!secret.resolve_from(&variables(&[("KEY", "")])));
+        assert_eq!(secret.expose(), None);
+        assert!(!secret.resolve_from(&variables(&[])));
+        assert!(secret.resolve_from(&variables(&[("KEY", "k-1")])));
+        assert_eq!(secret.expose(), Some("k-1"));
+        // Resolved once, an environment without it does not unset it.
+        assert!(secret.resolve_from(&variables(&[])));
+        assert_eq!(secret.expose(), Some("k-1"));
+    }
+
     #[test]
     fn serializes_to_its_reference_and_never_its_value() {
         let mut secret = SecretRef::reference("MAILGUN_API_KEY");
-        secret.resolve(SecretString::from("sentinel-value-123"));
+        assert!(secret.resolve_from(&variables(&[("MAILGUN_API_KEY", "sentinel-value-123")])));
         let json = serde_json::to_string(&secret).unwrap();
         assert_eq!(json, "\"${MAILGUN_API_KEY}\"");
         assert!(!format!("{secret:?}").contains("sentinel"));

@@ -2,15 +2,29 @@
 //! optional `.env` file beside the tenant file (the process environment wins).
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
-/// The variables a tenant file can use.
-#[derive(Debug, Clone, Default)]
+use secrecy::SecretString;
+
+/// The variables a tenant file can use. Its `Debug` names the variables, never their values
+/// (secrets are among them).
+#[derive(Clone, Default)]
 pub struct Variables {
     values: HashMap<String, String>,
+    /// The `.env` file these were read with (whether or not it exists), for hints.
+    dotenv: Option<PathBuf>,
 }
 
 impl Variables {
+    /// The variables a tenant file at `path` is loaded with: the process environment,
+    /// overlaid on the `.env` beside it. Every command that reads a tenant's variables (the
+    /// load, and a saved plan's secrets at apply time) reads them through here, so they read
+    /// the same `.env`.
+    pub fn for_tenant_file(path: &Path) -> Result<Self, String> {
+        Self::from_environment(path.parent().unwrap_or(Path::new(".")))
+    }
+
     /// The process environment, overlaid on the `.env` file in `dir` when there is one.
     pub fn from_environment(dir: &Path) -> Result<Self, String> {
         let mut values = HashMap::new();
@@ -25,15 +39,49 @@ impl Variables {
             }
         }
         values.extend(std::env::vars());
-        Ok(Self { values })
+        Ok(Self {
+            values,
+            dotenv: Some(dotenv),
+        })
+    }
+
+    /// The process environment alone (no tenant file, so no `.env`).
+    pub fn from_process_environment() -> Self {
+        Self {
+            values: std::env::vars().collect(),
+            dotenv: None,
+        }
     }
 
     pub fn from_map(values: HashMap<String, String>) -> Self {
-        Self { values }
+        Self {
+            values,
+            dotenv: None,
+        }
+    }
+
+    /// The `.env` file consulted besides the environment, if any.
+    pub fn dotenv(&self) -> Option<&Path> {
+        self.dotenv.as_deref()
+    }
+
+    /// Where a variable can be set, for a message: "the environment or in tenants/.env".
+    pub fn where_to_set(&self) -> String {
+        match &self.dotenv {
+            Some(path) => format!("the environment or in {}", path.display()),
+            None => "the environment".to_owned(),
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str)
+    }
+
+    /// `name`'s value as a secret; an empty value is no secret (`None`), never `""`.
+    pub fn secret(&self, name: &str) -> Option<SecretString> {
+        self.get(name)
+            .filter(|value| !value.is_empty())
+            .map(|value| SecretString::from(value.to_owned()))
     }
 
     /// Replaces every reference in `text`; the first undefined variable is the error.
@@ -65,6 +113,17 @@ impl Variables {
     /// Whether `reference` can be resolved (set, or has a default).
     pub fn resolves(&self, reference: &Reference<'_>) -> bool {
         reference.default.is_some() || self.values.contains_key(reference.name)
+    }
+}
+
+impl fmt::Debug for Variables {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names: Vec<&String> = self.values.keys().collect();
+        names.sort();
+        f.debug_struct("Variables")
+            .field("names", &names)
+            .field("dotenv", &self.dotenv)
+            .finish()
     }
 }
 
@@ -146,6 +205,27 @@ mod tests {
         assert_eq!(v.interpolate("${EMPTY}").unwrap(), "");
         assert_eq!(v.interpolate("${MISSING}").unwrap_err(), "MISSING");
         assert_eq!(v.interpolate("cost: $5 {x}").unwrap(), "cost: $5 {x}");
+    }
+
+    #[test]
+    fn an_empty_value_is_no_secret_and_debug_shows_no_value() {
+        let v = vars(&[("KEY", "sentinel-value-77"), ("EMPTY", "")]);
+        assert!(v.secret("EMPTY").is_none());
+        assert!(v.secret("MISSING").is_none());
+        assert!(v.secret("KEY").is_some());
+        let shown = format!("{v:?}");
+        assert!(
+            shown.contains("KEY") && !shown.contains("sentinel-value-77"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn the_env_file_read_is_the_one_beside_the_tenant_file() {
+        let v = Variables::for_tenant_file(Path::new("tenants/dev.yaml")).unwrap();
+        assert_eq!(v.dotenv(), Some(Path::new("tenants/.env")));
+        assert_eq!(v.where_to_set(), "the environment or in tenants/.env");
+        assert_eq!(vars(&[]).where_to_set(), "the environment");
     }
 
     #[test]

@@ -341,6 +341,27 @@ fn action_secret_values_are_write_only() {
 }
 
 #[test]
+fn tenantforms_secrets_digest_is_not_one_of_the_actions_secrets() {
+    let mut file = desired();
+    let action = file.actions.get_mut("post-login-verification").unwrap();
+    action.secrets.insert(
+        "API_TOKEN".into(),
+        crate::model::SecretRef::reference("API_TOKEN"),
+    );
+    let mut raw = raw();
+    raw.actions[0]["secrets"] = json!([
+        {"name": "API_TOKEN", "updated_at": "2026-01-01T00:00:00Z"},
+        {"name": "TENANTFORM_SECRETS_0123456789abcdef0123456789abcdef", "updated_at": "2026-01-01T00:00:00Z"},
+    ]);
+    let plan = plan_of(&file, &live_from(&raw));
+    assert!(
+        !plan.has_changes(),
+        "{:#?}",
+        plan.pending().collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn a_rename_is_a_destructive_replace() {
     let mut file = desired();
     let connection = file
