@@ -55,7 +55,9 @@ pub const SECRET_KEYS: &[&str] = &[
 
 /// Replaces every secret in `body` by `marker`: the values of [`SECRET_KEYS`] at any depth
 /// (except an Action's `code`, which is its source), and the `value` of each Action secret
-/// (`secrets: [{name, value}]`). Null values are left alone.
+/// (`secrets: [{name, value}]`). Null values are left alone, and so is an object or a list
+/// under such a key: a secret is a scalar, while e.g. a connection's
+/// `authentication_methods.password` is settings (`{"enabled": true}`), searched further.
 pub fn redact(body: &mut Value, marker: &str) {
     redact_inside(body, marker, false);
 }
@@ -68,7 +70,7 @@ fn redact_inside(value: &mut Value, marker: &str, inside_secrets: bool) {
             for (key, inner) in object.iter_mut() {
                 let secret = (SECRET_KEYS.contains(&key.as_str()) && !(key == "code" && is_action))
                     || (inside_secrets && key == "value");
-                if secret && !inner.is_null() {
+                if secret && !inner.is_null() && !inner.is_object() && !inner.is_array() {
                     *inner = Value::String(marker.to_owned());
                 } else {
                     redact_inside(inner, marker, key == "secrets");
@@ -157,6 +159,19 @@ mod tests {
             let sentinels = before.to_string().matches(SENTINEL).count();
             assert_eq!(text.matches("[SECRET]").count(), sentinels, "{text}");
         }
+    }
+
+    #[test]
+    fn settings_under_a_secret_key_stay_readable() {
+        // a0deploy sends a connection's `authentication_methods.password` as settings.
+        let mut connection = serde_json::json!({"options": {"authentication_methods": {
+            "password": {"enabled": true}, "passkey": {"enabled": false}}}, "password": "hunter2"});
+        redact(&mut connection, "*");
+        assert_eq!(
+            connection,
+            serde_json::json!({"options": {"authentication_methods": {
+                "password": {"enabled": true}, "passkey": {"enabled": false}}}, "password": "*"})
+        );
     }
 
     #[test]
