@@ -24,8 +24,17 @@ pub(super) async fn apply(
             async || find(client, name).await,
         )
         .await?;
-        let id = id_of(&created.body, "client_id")?;
-        if created.adopted {
+        let created_id = id_of(&created.body, "client_id")?;
+        let (id, detail) = if created.adopted {
+            (created_id.clone(), adopted(&created))
+        } else {
+            match keep_one(client, name, &created_id).await? {
+                Some(settled) => (settled.kept, Some(settled.detail)),
+                None => (created_id.clone(), None),
+            }
+        };
+        // Found rather than created, or another run's kept: make it match the file.
+        if created.adopted || id != created_id {
             let mut patch = body.clone();
             if let Some(fields) = patch.as_object_mut() {
                 fields.remove("name");
@@ -33,13 +42,71 @@ pub(super) async fn apply(
             client.update_client(&id, &patch).await?;
         }
         run.created_client(name, id);
-        Ok(adopted(&created))
+        Ok(detail)
     } else {
         let id = run.client_id(change.live_id.as_deref(), name).await?;
         let body = bodies::application_patch(application, &change.fields);
         client.update_client(&id, &body).await?;
         Ok(None)
     }
+}
+
+/// What [`keep_one`] decided.
+struct Settled {
+    /// The client_id every run keeps.
+    kept: String,
+    detail: String,
+}
+
+/// The deterministic rule after a create, for a same-named application another run created at
+/// the same time (a run without the apply lock, `--lock=false`, or one whose lock lapsed):
+/// every run keeps the lowest client_id, and deletes only the application it created itself
+/// (`ours`, created moments ago: nothing refers to it yet). So at least one always survives,
+/// and when the runs' checks see each other's create, exactly one does. A run that checked
+/// before the other created cannot see it: then both stay, the verifying plan refuses them,
+/// and `apply --resolve-duplicates` keeps the same lowest client_id. `None` when `ours` is
+/// alone.
+async fn keep_one(
+    client: &ManagementClient,
+    name: &str,
+    ours: &str,
+) -> Result<Option<Settled>, ApiError> {
+    let mut same: Vec<String> = client
+        .list_clients(&FieldSelection::include(["client_id", "name"]))
+        .await?
+        .into_iter()
+        .filter(|c| c.get("name").and_then(Value::as_str) == Some(name))
+        .filter_map(|c| {
+            c.get("client_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .filter(|id| id != ours)
+        .collect();
+    if same.is_empty() {
+        return Ok(None);
+    }
+    same.sort();
+    let lowest = same[0].clone();
+    if *ours < *lowest {
+        return Ok(Some(Settled {
+            kept: ours.to_owned(),
+            detail: format!(
+                "another application named `{name}` appeared meanwhile ({}): every run keeps the lowest client_id, this run's {ours}",
+                same.join(", ")
+            ),
+        }));
+    }
+    match client.delete_client(ours).await {
+        Err(error) if !error.is_not_found() => return Err(error),
+        _ => {}
+    }
+    Ok(Some(Settled {
+        detail: format!(
+            "another run created `{name}` at the same time: kept {lowest} (the lowest client_id) and deleted the one this run created ({ours})"
+        ),
+        kept: lowest,
+    }))
 }
 
 /// The application with this display name (`client_id` and `name` only).

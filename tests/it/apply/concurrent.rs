@@ -20,7 +20,6 @@ use tenantform::apply::lock::{self, LOCK_IDENTIFIER, LockError, LockOptions, Loc
 use tenantform::apply::{ApplyOptions, ApplyReport, execute};
 use tenantform::planning::{PlanOptions, plan_tenant};
 use tenantform_core::model::TenantFile;
-use tenantform_core::plan::Plan;
 
 use super::support::{cli, copy_project, load_example, lock_writes, name_counts, writes};
 use crate::support::emulator::start_with;
@@ -350,20 +349,129 @@ async fn two_apply_commands_started_together_both_succeed() {
     assert_settled(&emulator, &loaded.tenant, "two commands").await;
 }
 
-/// The duplicates older versions left: the plan from a fresh tenant executed twice creates
-/// both applications twice, each copy with its grant and enabled on the connection.
-async fn duplicated_tenant(emulator: &Emulator, tenant: &TenantFile) -> Plan {
+/// The duplicates older versions left (two applies of a fresh tenant at once): each
+/// application twice, each copy with its grant and enabled on the connection. Made by
+/// replaying the creates of one apply through the raw API (today's apply keeps one of two
+/// same-named applications it sees, so it cannot make them).
+async fn duplicated_tenant(emulator: &Emulator, tenant: &TenantFile) {
     let api = management_client(emulator).await;
     let (plan, _) = plan_tenant(&api, tenant, PlanOptions::default())
         .await
         .unwrap();
-    for _ in 0..2 {
-        let report = execute(&api, &plan, ApplyOptions::default(), &|_| {})
+    let report = execute(&api, &plan, ApplyOptions::default(), &|_| {})
+        .await
+        .unwrap();
+    assert!(report.is_complete(), "{report:#?}");
+    let grants = api
+        .list_client_grants(&GrantFilter::default())
+        .await
+        .unwrap();
+    let connections = api
+        .list_connections(&ConnectionFilter::default())
+        .await
+        .unwrap();
+    let creates: Vec<Value> = emulator
+        .request_log()
+        .into_iter()
+        .filter(|e| e.method == "POST" && e.path == "/api/v2/clients")
+        .map(|e| e.body.expect("a client body"))
+        .collect();
+    for body in creates {
+        let original = client_ids(&api).await[body["name"].as_str().unwrap()][0].clone();
+        let copy = api.post(&["clients"], &body).await.unwrap();
+        let copy = copy["client_id"].as_str().unwrap().to_owned();
+        for grant in grants.iter().filter(|g| g["client_id"] == json!(original)) {
+            api.create_client_grant(
+                &json!({"client_id": copy, "audience": grant["audience"], "scope": grant["scope"]}),
+            )
             .await
             .unwrap();
-        assert!(report.is_complete(), "{report:#?}");
+        }
+        for connection in &connections {
+            let id = connection["id"].as_str().unwrap();
+            if api.enabled_clients(id).await.unwrap().contains(&original) {
+                api.set_enabled_clients(id, &[(copy.clone(), true)])
+                    .await
+                    .unwrap();
+            }
+        }
     }
-    plan
+    for ids in client_ids(&api).await.values() {
+        assert!(ids.len() <= 2);
+    }
+}
+
+/// Without the lock (`--lock=false`), the rule after each create: a run that finds another
+/// application of the name it just created keeps the lowest client_id and deletes only its
+/// own. Here a second run executes the same plan after the first (whose applications it sees
+/// on its check): where its copy has the higher client_id it deletes it and adopts the
+/// first's, leaving one; where its copy has the lower one it keeps it, and the first's stays
+/// (the first run never saw it) for `--resolve-duplicates`. Both cases are met over the seeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_lock_a_run_keeps_the_lowest_client_id_and_deletes_only_its_own() {
+    let project = copy_project();
+    let loaded = load_example(project.path());
+    let (mut kept_theirs, mut kept_ours) = (0, 0);
+    for seed in 1..=20 {
+        let emulator = emulator(seed).await;
+        let api = management_client(&emulator).await;
+        let (plan, _) = plan_tenant(&api, &loaded.tenant, PlanOptions::default())
+            .await
+            .unwrap();
+        Box::pin(execute(&api, &plan, ApplyOptions::default(), &|_| {}))
+            .await
+            .unwrap();
+        let first = client_ids(&api).await;
+        let details = Mutex::new(BTreeMap::new());
+        let report = Box::pin(execute(&api, &plan, ApplyOptions::default(), &|event| {
+            if let tenantform::apply::ApplyEvent::Applied(change, Some(detail)) = event {
+                details
+                    .lock()
+                    .unwrap()
+                    .insert(change.address.name.clone(), detail.clone());
+            }
+        }))
+        .await
+        .unwrap();
+        assert!(report.is_complete(), "seed {seed}: {report:#?}");
+        let details = details.into_inner().unwrap();
+        let after = client_ids(&api).await;
+        for name in ["Acme Reporting Dashboard", "Acme Reporting Dashboard M2M"] {
+            let theirs = &first[name][0];
+            let detail = &details[name];
+            assert!(
+                after[name].contains(theirs),
+                "seed {seed}: {name}: {detail}"
+            );
+            if after[name].len() == 1 {
+                assert!(
+                    detail.starts_with(&format!(
+                        "another run created `{name}` at the same time: kept {theirs} (the lowest client_id) and deleted the one this run created ("
+                    )),
+                    "seed {seed}: {detail}"
+                );
+                kept_theirs += 1;
+            } else {
+                let ours = after[name].iter().find(|id| *id != theirs).unwrap();
+                assert!(ours < theirs, "seed {seed}: {name}: {after:?}");
+                assert!(
+                    detail.ends_with(&format!("keeps the lowest client_id, this run's {ours}")),
+                    "seed {seed}: {detail}"
+                );
+                kept_ours += 1;
+            }
+        }
+        if after.values().all(|ids| ids.len() == 1) {
+            assert_settled(&emulator, &loaded.tenant, &format!("seed {seed}")).await;
+        }
+        emulator.shutdown().await.expect("shutdown");
+        if kept_theirs > 0 && kept_ours > 0 {
+            return;
+        }
+    }
+    panic!(
+        "20 seeds did not show both cases: {kept_theirs} kept the first run's, {kept_ours} this run's"
+    );
 }
 
 /// client_ids by display name.
