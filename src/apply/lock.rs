@@ -39,7 +39,8 @@
 //!   before any waiter can have seen `ttl` without a change) must assume it will be. Either
 //!   way the executor skips every remaining change, which the report lists, and the run
 //!   exits 1.
-//! - **Release**: stop renewing, `DELETE /resource-servers/{id}` by id.
+//! - **Release**: stop renewing, `DELETE /resource-servers/{id}` by id. The `apply` command
+//!   also releases it when interrupted (SIGINT, SIGTERM) before it exits.
 //!
 //! The lock is held around planning as well as executing (and the verifying plan): a run
 //! that waited plans the tenant the other run left, so it never creates what the other
@@ -56,7 +57,6 @@ use tokio::task::JoinHandle;
 
 use super::create::outcome_unknown;
 use crate::api::{ApiError, ManagementClient};
-use crate::printer::Printer;
 
 /// The identifier of the API that is the lock.
 pub const LOCK_IDENTIFIER: &str = "urn:tenantform:apply-lock";
@@ -381,40 +381,6 @@ async fn renew(
             Err(_) => {}
         }
     }
-}
-
-/// Runs `work` holding the apply lock when `options` is `Some` (waiting for another run's,
-/// with what it waits for on the printer), and releases it after, whatever `work` returned.
-pub async fn with_lock<T>(
-    client: &ManagementClient,
-    options: Option<LockOptions>,
-    printer: &Printer,
-    work: impl Future<Output = anyhow::Result<T>>,
-) -> anyhow::Result<T> {
-    let Some(options) = options else {
-        return work.await;
-    };
-    let on_wait = |wait: &LockWait| {
-        match wait {
-        LockWait::Held(holder) => printer.status(&format!(
-            "Waiting for the apply lock, held by another run ({holder}); up to {:?} (--lock-timeout)",
-            options.timeout
-        )),
-        LockWait::Stale(holder) => printer.warning(&format!(
-            "taking over the apply lock: it was not renewed for {:?}, so its run is gone ({holder})",
-            options.ttl
-        )),
-    }
-    };
-    let lease = acquire(client, options, &on_wait).await?;
-    let result = lease.scope(work).await;
-    if let Err(error) = lease.release().await {
-        printer.warning(&format!(
-            "could not release the apply lock ({error}); the next apply takes it over after {:?}",
-            options.ttl
-        ));
-    }
-    result
 }
 
 /// `--lock-timeout`: a whole number with a unit, `ms`, `s`, `m` or `h` (`90s`, `5m`, `0s`).

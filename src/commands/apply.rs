@@ -2,12 +2,15 @@
 //! planning again (the [`workflow`]), all while holding the tenant's apply lock ([`lock`]);
 //! with `--resolve-duplicates`, same-named applications are resolved first ([`duplicates`]).
 
+use std::future::Future;
+use std::time::Duration;
+
 use anyhow::{anyhow, bail};
 
 use crate::api::ManagementClient;
 use crate::apply::ApplyOptions;
 use crate::apply::duplicates;
-use crate::apply::lock::{self, LockOptions};
+use crate::apply::lock::{self, LockOptions, LockWait};
 use crate::apply::workflow::{self, ApplyRequest};
 use crate::cli::ApplyArgs;
 use crate::commands::ExitStatus;
@@ -68,12 +71,87 @@ pub async fn run(args: ApplyArgs, printer: &Printer) -> anyhow::Result<ExitStatu
         }
         Box::pin(workflow::apply(&client, request, printer)).await
     };
-    let outcome = Box::pin(lock::with_lock(&client, lock_options, printer, work)).await?;
+    let outcome = match lock_options {
+        Some(options) => Box::pin(locked(&client, options, printer, work)).await?,
+        None => work.await?,
+    };
     Ok(if outcome.is_success() {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
     })
+}
+
+/// Runs `work` holding the apply lock: waits for another run's (saying whose), releases it
+/// after, whatever `work` returned. An interrupt (Ctrl-C, or SIGTERM from a cancelled CI job)
+/// releases the lock before the process exits (130), so the next run need not wait for it to
+/// go stale.
+async fn locked<T>(
+    client: &ManagementClient,
+    options: LockOptions,
+    printer: &Printer,
+    work: impl Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    let on_wait = |wait: &LockWait| {
+        match wait {
+        LockWait::Held(holder) => printer.status(&format!(
+            "Waiting for the apply lock, held by another run ({holder}); up to {:?} (--lock-timeout)",
+            options.timeout
+        )),
+        LockWait::Stale(holder) => printer.warning(&format!(
+            "taking over the apply lock: it was not renewed for {:?}, so its run is gone ({holder})",
+            options.ttl
+        )),
+    }
+    };
+    let lease = lock::acquire(client, options, &on_wait).await?;
+    let interrupts = tokio::spawn(release_on_interrupt(
+        client.clone(),
+        lease.id().to_owned(),
+        printer.clone(),
+    ));
+    let result = lease.scope(work).await;
+    interrupts.abort();
+    if let Err(error) = lease.release().await {
+        printer.warning(&format!(
+            "could not release the apply lock ({error}); the next apply takes it over after {:?}",
+            options.ttl
+        ));
+    }
+    result
+}
+
+/// On SIGINT or SIGTERM: deletes the lock (by its id) and exits 130. Whatever request was in
+/// flight may or may not have been done, as with any interrupted apply; the next apply plans
+/// from the tenant as it is.
+async fn release_on_interrupt(client: ManagementClient, lock_id: String, printer: Printer) {
+    if signals::interrupted().await.is_err() {
+        return;
+    }
+    printer.warning("interrupted: releasing the apply lock; run apply again to finish");
+    let segments = ["resource-servers", lock_id.as_str()];
+    let _ = tokio::time::timeout(Duration::from_secs(5), client.delete(&segments)).await;
+    std::process::exit(130);
+}
+
+mod signals {
+    /// Waits for SIGINT or SIGTERM.
+    #[cfg(unix)]
+    pub async fn interrupted() -> std::io::Result<()> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+        Ok(())
+    }
+
+    #[cfg(not(unix))]
+    pub async fn interrupted() -> std::io::Result<()> {
+        tokio::signal::ctrl_c().await
+    }
 }
 
 /// Shows what resolving the duplicates does, asks unless `auto_approve`, and does it.

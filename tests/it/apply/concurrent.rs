@@ -643,3 +643,63 @@ async fn resolve_duplicates_changes_nothing_when_a_copy_differs() {
         "{lock:#?}"
     );
 }
+
+/// An apply interrupted while it holds the lock (Ctrl-C, or SIGTERM from a cancelled CI job)
+/// releases it before exiting 130: the next apply does not wait for it to go stale.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_apply_releases_the_lock() {
+    let project = copy_project();
+    let loaded = load_example(project.path());
+    let emulator = emulator(2).await;
+    let api = management_client(&emulator).await;
+    // Slow enough that the apply is still running when the signal comes.
+    emulator.set_jitter(Duration::from_millis(60));
+    let mut child = cli(&emulator, project.path())
+        .args(["apply", "tenants/dev.yaml", "--auto-approve"])
+        .command()
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("tenantform runs");
+    let started = Instant::now();
+    while lock_left(&api).await.is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the lock never appeared"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let output = tokio::task::spawn_blocking(move || {
+        let status = child.wait().expect("wait");
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+        (status, stderr)
+    })
+    .await
+    .unwrap();
+    emulator.set_jitter(Duration::ZERO);
+    assert_eq!(output.0.code(), Some(130), "{}", output.1);
+    assert!(
+        output
+            .1
+            .contains("interrupted: releasing the apply lock; run apply again to finish"),
+        "{}",
+        output.1
+    );
+    assert_eq!(lock_left(&api).await, None, "the lock was released");
+
+    let next = Instant::now();
+    cli(&emulator, project.path())
+        .args(["apply", "tenants/dev.yaml", "--auto-approve"])
+        .run_async()
+        .await
+        .assert_success();
+    assert!(next.elapsed() < Duration::from_secs(60));
+    assert_settled(&emulator, &loaded.tenant, "after an interrupted apply").await;
+}
