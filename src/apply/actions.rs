@@ -86,7 +86,7 @@ pub(super) async fn apply(
                 if others.is_none() && digest.is_deployed_in(&live) {
                     // Re-sending the values the deployed version has would only add a version.
                     return Ok(Some(format!(
-                        "its secrets are already deployed (version {}); not deployed again",
+                        "nothing sent: the deployed version {} has these secret values already",
                         secrets::deployed_version(&live).unwrap_or_default()
                     )));
                 }

@@ -149,6 +149,12 @@ async fn force_secrets_rotates_both_values_converges_and_redeploys_the_action_on
         .run_async()
         .await;
     again.assert_success();
+    assert!(
+        again
+            .all()
+            .contains("nothing sent: the deployed version 2 has these secret values already"),
+        "{again}"
+    );
     assert_eq!(deployed_versions(&api).await, 2, "{again}");
     let action_writes: Vec<String> = writes(&emulator.request_log()[before..])
         .into_iter()
