@@ -1,5 +1,6 @@
 //! `tenantform export`: round trip against the emulator, determinism, refusal to overwrite,
 //! write-only variables.
 
+mod no_app_type;
 mod roundtrip;
 mod seed;

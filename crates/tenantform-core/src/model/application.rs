@@ -18,7 +18,7 @@ pub struct Application {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
-    /// `regular_web` for a Streamlit app, `non_interactive` for an M2M application.
+    /// `regular_web` for a Streamlit app, `non_interactive` for an M2M application. Optional, as in Auth0 (its "Default App" has none): left out, it is not managed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<AppType>,
 

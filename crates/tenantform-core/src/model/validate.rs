@@ -42,13 +42,8 @@ fn check_applications(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        if app.app_type.is_none() {
-            found.push(loaded.error_at(
-                "missing-field",
-                &format!("applications.{key}"),
-                "missing field `app_type` (regular_web, non_interactive, spa or native)",
-            ));
-        }
+        // `app_type` is optional, as in Auth0 (its "Default App" has none): left out, it is
+        // not managed.
         for (field, urls) in [
             ("callbacks", &app.callbacks),
             ("allowed_logout_urls", &app.allowed_logout_urls),
