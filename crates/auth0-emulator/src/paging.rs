@@ -62,6 +62,11 @@ impl Params {
         let Some(raw) = self.get(key) else {
             return Ok(None);
         };
+        if raw.parse::<i64>().is_ok_and(i64::is_negative) {
+            return Err(ApiError::invalid_query(format!(
+                "Query validation error: 'Number must be greater or equal to 0' on property {key}."
+            )));
+        }
         let number: usize = raw.parse().map_err(|_| {
             ApiError::invalid_query(format!(
                 "Query validation error: 'Expected type integer but found type string' on property {key}."

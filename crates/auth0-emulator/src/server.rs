@@ -106,6 +106,40 @@ fn decode_body(headers: &HeaderMap, bytes: &[u8]) -> Result<Value, ApiError> {
         .map_err(|_| ApiError::new(400, "Invalid request payload JSON format", None))
 }
 
+/// Auth0's answer to a body over its limit (hapi's payload error, status 413).
+fn payload_too_large() -> ApiError {
+    ApiError::new(
+        413,
+        format!("Payload content length greater than maximum allowed: {MAX_BODY_BYTES}"),
+        None,
+    )
+}
+
+/// The Management API's JSON endpoints take `application/json` only: a body sent as anything
+/// else is refused with 415 before it is read (hapi's `Unsupported Media Type`). A request
+/// without a `Content-Type`, or without a body, is left alone.
+fn require_json(headers: &HeaderMap, bytes: &[u8]) -> Result<(), ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    let Some(content_type) = headers.get(header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let essence = content_type
+        .to_str()
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") {
+        Ok(())
+    } else {
+        Err(ApiError::new(415, "Unsupported Media Type", None))
+    }
+}
+
 /// A request's log entry, written exactly once: by `finish` when the response is decided, or
 /// on drop when the client gave up earlier (hyper drops the handler future then).
 struct PendingEntry<'a> {
@@ -148,8 +182,19 @@ pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Resp
             fault: None,
         }),
     };
-    let bytes = to_bytes(body, MAX_BODY_BYTES).await.unwrap_or_default();
-    let decoded = decode_body(&parts.headers, &bytes);
+    let is_management_api = path.starts_with("/api/v2/");
+    let (bytes, decoded) = match to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => {
+            let decoded = if is_management_api {
+                require_json(&parts.headers, &bytes)
+                    .and_then(|()| decode_body(&parts.headers, &bytes))
+            } else {
+                decode_body(&parts.headers, &bytes)
+            };
+            (bytes, decoded)
+        }
+        Err(_) => (axum::body::Bytes::new(), Err(payload_too_large())),
+    };
     let mut logged_body = decoded.as_ref().ok().filter(|v| !v.is_null()).cloned();
     if let Some(body) = logged_body.as_mut() {
         mask_secrets(body);
@@ -321,11 +366,28 @@ fn serve(
         let mut store = shared.store.lock().expect("store lock");
         let claims = authenticate(&store, headers)?;
         let operation = spec().operation(method.as_str(), &segments);
+        // A route Auth0 does not have, or a method its path does not document, is 404 for
+        // any token (as Auth0's router answers), not a scope error.
+        if operation.is_none() && !routes::serves(method.as_str(), &segments) {
+            return Err(ApiError::new(404, "Not Found", None));
+        }
         let scopes = operation.map_or_else(
             || auth::fallback_scopes(method.as_str(), &format!("/{api_path}")),
             |op| op.scopes.clone(),
         );
-        auth::require_scope(&claims, &scopes)?;
+        if let Err(denied) = auth::require_scope(&claims, &scopes) {
+            // An operation whose scopes the tenant's catalogue does not define (the recorded
+            // catalogue predates `read:client_credentials`) cannot be granted: it is checked
+            // against its resource's scope instead (`read:clients`).
+            let catalogue = store.management_scopes();
+            if scopes.iter().any(|scope| catalogue.contains(scope)) {
+                return Err(denied);
+            }
+            auth::require_scope(
+                &claims,
+                &auth::fallback_scopes(method.as_str(), &format!("/{api_path}")),
+            )?;
+        }
         let body = body?;
         if let Some(operation) = operation
             && matches!(*method, Method::POST | Method::PATCH | Method::PUT)

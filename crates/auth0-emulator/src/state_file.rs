@@ -9,6 +9,8 @@ use super::store::Store;
 
 pub fn load(path: &Path) -> anyhow::Result<Option<Store>> {
     match std::fs::read(path) {
+        // An empty file (`touch state.json`, `: > state.json`) is a fresh tenant.
+        Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => Ok(None),
         Ok(bytes) => {
             Ok(Some(serde_json::from_slice(&bytes).with_context(|| {
                 format!("reading state file {}", path.display())
@@ -28,6 +30,18 @@ pub fn save(path: &Path, store: &Store) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_file_is_a_fresh_tenant() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        for empty in ["", " \n"] {
+            std::fs::write(&path, empty).unwrap();
+            assert!(load(&path).unwrap().is_none());
+        }
+        std::fs::write(&path, "{").unwrap();
+        assert!(load(&path).is_err());
+    }
 
     #[test]
     fn round_trip_with_private_mode() {

@@ -77,6 +77,14 @@ pub fn get(store: &Store, call: &Call, id: &str) -> Outcome {
     )))
 }
 
+/// `GET /clients/{id}/credentials`: the client's credentials (public keys for
+/// `private_key_jwt`, CA-signed certificates). The emulator stores none, so a client has an
+/// empty list, as one made without credentials has in Auth0 (spec: 200, an array).
+pub fn credentials(store: &Store, id: &str) -> Outcome {
+    store.clients.get(id).ok_or_else(not_found)?;
+    Ok(Reply::ok(json!([])))
+}
+
 /// A client as `POST /clients` stores it before the body is applied: Auth0's defaults for
 /// the fields a client can set (`auth0_wire::Client::created`), then the server-only ones.
 pub(crate) fn new_client(

@@ -117,6 +117,7 @@ pub fn dispatch(store: &mut Store, call: &Call) -> Outcome {
         ("PATCH", ["clients", id]) => clients::update(store, call, id),
         ("DELETE", ["clients", id]) => clients::delete(store, id),
         ("POST", ["clients", id, "rotate-secret"]) => clients::rotate_secret(store, id),
+        ("GET", ["clients", id, "credentials"]) => clients::credentials(store, id),
 
         ("GET", ["client-grants"]) => client_grants::list(store, call),
         ("POST", ["client-grants"]) => client_grants::create(store, call),
@@ -187,6 +188,13 @@ pub fn dispatch(store: &mut Store, call: &Call) -> Outcome {
 
         _ => Err(ApiError::new(404, "Not Found", None)),
     }
+}
+
+/// Whether `dispatch` serves a route the `OpenAPI` spec does not document (the server answers
+/// 404 for any other undocumented method and path, before the scope check).
+pub fn serves(method: &str, segments: &[String]) -> bool {
+    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    matches!((method, segments.as_slice()), ("GET", ["users-by-email"]))
 }
 
 /// Inserts every key of `patch` into `target` (replacing), skipping `skip`.

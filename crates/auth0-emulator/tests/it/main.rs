@@ -2,6 +2,7 @@
 //! recordings, paging, rate limits and faults, round trips, OIDC login, and an independent
 //! client written from the `OpenAPI` spec. Each starts an in-process emulator on `127.0.0.1:0`.
 
+mod bad_requests;
 mod deploy_cli;
 mod independent_client;
 mod oidc;
