@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
+use super::run::text;
 use crate::api::{ApiError, ConnectionFilter, ManagementClient};
 use crate::planning::{PlanningError, read_live};
 use tenantform_core::live::{LiveApplication, LiveGrant, ReadSet};
@@ -249,14 +250,6 @@ pub async fn resolve(
         }
     }
     Ok(())
-}
-
-fn text(value: &Value, key: &str) -> String {
-    value
-        .get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
 }
 
 fn grants_of<'a>(grants: &'a [LiveGrant], client_id: &str) -> Vec<&'a LiveGrant> {

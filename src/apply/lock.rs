@@ -52,10 +52,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rand::Rng as _;
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::task::JoinHandle;
 
 use super::create::outcome_unknown;
+use super::run::text;
 use crate::api::{ApiError, ManagementClient};
 
 /// The identifier of the API that is the lock.
@@ -219,14 +220,6 @@ fn holder() -> String {
 /// The API's name (at most 200 characters, no `<` or `>`, as Auth0 requires).
 fn label(holder: &str, since: &str, token: &str, renewal: u64) -> String {
     format!("tenantform apply lock: {holder} since {since}, run {token}, renewal {renewal}")
-}
-
-fn text(value: &Value, key: &str) -> String {
-    value
-        .get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
 }
 
 /// Takes the apply lock, waiting up to `options.timeout` for another run's; `on_wait` hears

@@ -64,6 +64,15 @@ impl<'a> Run<'a> {
 }
 
 /// The id under `key` in an Auth0 answer.
+/// A string field of a response body, empty when absent.
+pub(super) fn text(value: &Value, key: &str) -> String {
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
 pub(super) fn id_of(body: &Value, key: &str) -> anyhow::Result<String> {
     body.get(key)
         .and_then(Value::as_str)
