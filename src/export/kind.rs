@@ -89,11 +89,27 @@ impl KindSelection {
         };
         let included = parse(include)?;
         let excluded = parse(exclude)?;
-        let kinds = ExportKind::ALL
+        let kinds: Vec<ExportKind> = ExportKind::ALL
             .into_iter()
             .filter(|kind| included.is_empty() || included.contains(kind))
             .filter(|kind| !excluded.contains(kind))
             .collect();
+        if kinds.is_empty() {
+            let both: Vec<String> = included
+                .iter()
+                .filter(|kind| excluded.contains(kind))
+                .map(ToString::to_string)
+                .collect();
+            return Err(if both.is_empty() {
+                "--exclude leaves nothing to export".to_owned()
+            } else {
+                format!(
+                    "--include and --exclude both name {}, which leaves nothing to export: name \
+                     each kind in one of them",
+                    both.join(", ")
+                )
+            });
+        }
         Ok(Self { kinds })
     }
 
@@ -108,11 +124,9 @@ mod tests {
 
     #[test]
     fn include_then_exclude() {
-        let selection = KindSelection::parse(
-            &["applications".into(), "grants".into(), "users".into()],
-            &["users".into()],
-        )
-        .unwrap();
+        let selection =
+            KindSelection::parse(&["applications".into(), "grants".into()], &["users".into()])
+                .unwrap();
         assert!(selection.has(ExportKind::Applications) && selection.has(ExportKind::Grants));
         assert!(!selection.has(ExportKind::Users) && !selection.has(ExportKind::Tenant));
         assert!(
@@ -126,5 +140,21 @@ mod tests {
                 .has(ExportKind::Triggers)
         );
         assert!(KindSelection::parse(&["roles".into()], &[]).is_err());
+    }
+
+    #[test]
+    fn a_kind_both_included_and_excluded_is_refused() {
+        let error =
+            KindSelection::parse(&["applications".into()], &["applications".into()]).unwrap_err();
+        assert_eq!(
+            error,
+            "--include and --exclude both name applications, which leaves nothing to export: \
+             name each kind in one of them"
+        );
+        let all: Vec<String> = ExportKind::ALL.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            KindSelection::parse(&[], &all).unwrap_err(),
+            "--exclude leaves nothing to export"
+        );
     }
 }

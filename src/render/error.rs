@@ -8,6 +8,9 @@ pub enum RenderError {
     #[error("environment variable {name} is not set (or is empty)")]
     MissingVariable { name: String },
 
+    #[error("environment variables are not set (or are empty): {names}")]
+    MissingVariables { names: String },
+
     #[error("environment variable {name}: {reason}")]
     InvalidVariable { name: String, reason: String },
 

@@ -59,10 +59,13 @@ pub fn inputs_from_env<S: std::hash::BuildHasher>(
     file: &FileDefaults,
 ) -> Result<EnvInputs, RenderError> {
     let get = |name: &str| vars.get(name).filter(|v| !v.is_empty()).cloned();
-    let require = |name: &str| {
-        get(name).ok_or_else(|| RenderError::MissingVariable {
-            name: name.to_owned(),
-        })
+    // Every missing variable is named in one error, not one per run.
+    let mut missing: Vec<String> = Vec::new();
+    let mut require = |name: &str, value: Option<String>| {
+        if value.is_none() {
+            missing.push(name.to_owned());
+        }
+        value
     };
     let mut warnings = Vec::new();
 
@@ -72,10 +75,8 @@ pub fn inputs_from_env<S: std::hash::BuildHasher>(
         var::STREAMLIT_AUTH_REDIRECT_URI,
         "redirect_uri",
         &mut warnings,
-    )
-    .ok_or_else(|| RenderError::MissingVariable {
-        name: var::STREAMLIT_AUTH_REDIRECT_URI.to_owned(),
-    })?;
+    );
+    let redirect_uri = require(var::STREAMLIT_AUTH_REDIRECT_URI, redirect_uri);
 
     let domain_from_env = domain_from_variables(
         get(var::AUTH0_DOMAIN),
@@ -87,14 +88,15 @@ pub fn inputs_from_env<S: std::hash::BuildHasher>(
         var::AUTH0_DOMAIN,
         "domain",
         &mut warnings,
-    )
-    .ok_or_else(|| RenderError::MissingVariable {
-        name: format!(
+    );
+    let domain = require(
+        &format!(
             "{} (or {})",
             var::AUTH0_DOMAIN,
             var::STREAMLIT_AUTH_SERVER_METADATA_URL
         ),
-    })?;
+        domain,
+    );
 
     let connection_name = prefer_variable(
         get(var::AUTH0_DATABASE_CONNECTION_NAME),
@@ -115,8 +117,14 @@ pub fn inputs_from_env<S: std::hash::BuildHasher>(
         (None, None) => ProviderLayout::Named(FALLBACK_PROVIDER_NAME.to_owned()),
     };
 
-    let client_id = require(var::STREAMLIT_AUTH_CLIENT_ID)?;
-    let client_secret = SecretString::from(require(var::STREAMLIT_AUTH_CLIENT_SECRET)?);
+    let client_id = require(
+        var::STREAMLIT_AUTH_CLIENT_ID,
+        get(var::STREAMLIT_AUTH_CLIENT_ID),
+    );
+    let client_secret = require(
+        var::STREAMLIT_AUTH_CLIENT_SECRET,
+        get(var::STREAMLIT_AUTH_CLIENT_SECRET),
+    );
 
     let (m2m_client_id, m2m_client_secret) = match (
         get(var::AUTH0_M2M_CLIENT_ID),
@@ -125,24 +133,41 @@ pub fn inputs_from_env<S: std::hash::BuildHasher>(
         (Some(id), Some(secret)) => (Some(id), Some(SecretString::from(secret))),
         (None, None) => (None, None),
         (Some(_), None) => {
-            return Err(RenderError::MissingVariable {
-                name: format!(
-                    "{} (set because {} is)",
-                    var::AUTH0_M2M_CLIENT_SECRET,
-                    var::AUTH0_M2M_CLIENT_ID
-                ),
-            });
+            missing.push(format!(
+                "{} (set because {} is)",
+                var::AUTH0_M2M_CLIENT_SECRET,
+                var::AUTH0_M2M_CLIENT_ID
+            ));
+            (None, None)
         }
         (None, Some(_)) => {
-            return Err(RenderError::MissingVariable {
-                name: format!(
-                    "{} (set because {} is)",
-                    var::AUTH0_M2M_CLIENT_ID,
-                    var::AUTH0_M2M_CLIENT_SECRET
-                ),
-            });
+            missing.push(format!(
+                "{} (set because {} is)",
+                var::AUTH0_M2M_CLIENT_ID,
+                var::AUTH0_M2M_CLIENT_SECRET
+            ));
+            (None, None)
         }
     };
+
+    let (Some(redirect_uri), Some(domain), Some(client_id), Some(client_secret), true) = (
+        redirect_uri,
+        domain,
+        client_id,
+        client_secret,
+        missing.is_empty(),
+    ) else {
+        return Err(if missing.len() == 1 {
+            RenderError::MissingVariable {
+                name: missing.remove(0),
+            }
+        } else {
+            RenderError::MissingVariables {
+                names: missing.join(", "),
+            }
+        });
+    };
+    let client_secret = SecretString::from(client_secret);
 
     Ok(EnvInputs {
         inputs: RenderInputs {
@@ -283,6 +308,27 @@ mod tests {
             let err = inputs_from_env("e", &vars(&pairs), &FileDefaults::default()).unwrap_err();
             assert!(err.to_string().contains(missing), "{missing}: {err}");
         }
+    }
+
+    #[test]
+    fn every_missing_variable_is_named_at_once() {
+        let mut pairs = vec![(var::AUTH0_M2M_CLIENT_ID, "mid")];
+        pairs.push((var::STREAMLIT_AUTH_CLIENT_SECRET, ""));
+        let err = inputs_from_env("e", &vars(&pairs), &FileDefaults::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "environment variables are not set (or are empty): {}, {} (or {}), {}, {}, {} \
+                 (set because {} is)",
+                var::STREAMLIT_AUTH_REDIRECT_URI,
+                var::AUTH0_DOMAIN,
+                var::STREAMLIT_AUTH_SERVER_METADATA_URL,
+                var::STREAMLIT_AUTH_CLIENT_ID,
+                var::STREAMLIT_AUTH_CLIENT_SECRET,
+                var::AUTH0_M2M_CLIENT_SECRET,
+                var::AUTH0_M2M_CLIENT_ID,
+            )
+        );
     }
 
     #[test]

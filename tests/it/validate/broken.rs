@@ -68,6 +68,11 @@ broken_fixtures! {
     action_secret_literal: "39-action-secret-literal",
     negative_number: "40-negative-number",
     mailgun_region: "41-mailgun-region",
+    every_error_in_one_run: "42-every-error-in-one-run",
+    a_list_not_a_mapping: "43-a-list-not-a-mapping",
+    null_document: "44-null-document",
+    removed_but_declared: "45-removed-but-declared",
+    urls_as_auth0_checks_them: "46-urls-as-auth0-checks-them",
 }
 
 fn rejected_with_its_location(stem: &str) {

@@ -43,7 +43,7 @@ fn examples_validate_clean_with_no_warnings() {
 #[test]
 fn posture_checks_warn_and_fail_with_strict() {
     let files = yaml_files(&project_dir().join("tests/fixtures/posture/tenants/cases"));
-    assert_eq!(files.len(), 8);
+    assert_eq!(files.len(), 7);
     for file in files {
         let name = file.file_stem().unwrap().to_string_lossy().into_owned();
         let shown = relative(&file);
@@ -117,7 +117,7 @@ fn variables_come_from_a_dotenv_file_beside_the_tenant_file() {
     assert!(
         overridden
             .stderr
-            .contains("`https://bad host/oauth2callback` is not a valid URL"),
+            .contains("\"https://bad host/oauth2callback\" contains a space"),
         "{}",
         overridden.stderr
     );
@@ -216,4 +216,22 @@ fn every_command_explains_itself_with_an_example() {
             run.stdout
         );
     }
+}
+
+/// An empty file is valid but manages nothing: it says so instead of planning "No changes".
+#[test]
+fn an_empty_file_warns_that_it_manages_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.yaml"), "# nothing yet\n").unwrap();
+    let run = Cli::new()
+        .current_dir(dir.path())
+        .args(["validate", "empty.yaml"])
+        .run();
+    run.assert_success();
+    assert_eq!(
+        run.stderr,
+        "empty.yaml: warning[manages-nothing]: the file declares nothing, so it manages nothing: \
+         add sections such as `applications:`, `connections:`, `grants:` or `actions:`\n",
+        "{run}"
+    );
 }

@@ -9,7 +9,7 @@ use serde_saphyr::{DuplicateKeyPolicy, MessageFormatter, Options};
 
 use super::diagnostic::Diagnostic;
 use super::secrets::is_secret_path;
-use super::source_map::SourceMap;
+use super::source_map::{RootKind, SourceMap};
 use super::tenant_file::TenantFile;
 use super::variables::Variables;
 
@@ -219,12 +219,22 @@ impl LayerReader<'_> {
                 );
             }
         }
-        let file: TenantFile = match serde_saphyr::from_str_with_options(&text, yaml_options()) {
-            Ok(file) => file,
-            Err(error) => {
-                self.diagnostics.push(yaml_error(path, &error));
-                return;
-            }
+        if let Some(found) = not_a_mapping(source_map.root) {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "not-a-mapping",
+                    path,
+                    format!(
+                        "a tenant file is a mapping of sections such as `applications:`, \
+                         `connections:`, `grants:`, `actions:` (this file is {found})"
+                    ),
+                )
+                .at(Some((1, 1))),
+            );
+            return;
+        }
+        let Some(file) = deserialize_all(path, &text, self.diagnostics) else {
+            return;
         };
         let dir = path.parent().unwrap_or(Path::new("."));
         for (index, base) in file.extends.iter().enumerate() {
@@ -285,6 +295,108 @@ fn split_path(path: &str) -> Vec<String> {
         .collect()
 }
 
+/// What a document that is not a mapping is, in words; `None` for a mapping or an empty file.
+fn not_a_mapping(root: Option<RootKind>) -> Option<&'static str> {
+    match root? {
+        RootKind::Mapping => None,
+        RootKind::Sequence => Some("a list"),
+        RootKind::Scalar { null: true } => Some("`~` (null)"),
+        RootKind::Scalar { null: false } => Some("a single value"),
+    }
+}
+
+/// At most this many problems are collected from one file.
+const MAX_YAML_ERRORS: usize = 50;
+
+/// Deserializes `text`, reporting every problem the deserializer finds rather than the first:
+/// after each error the entry it is on (its line and the lines indented under it) is blanked
+/// out and the text read again, until it reads or an error is only a consequence of a blanked
+/// entry (a syntax error, a field now missing), which is not reported.
+fn deserialize_all(
+    path: &Path,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<TenantFile> {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut blanked = false;
+    let mut reported: Vec<(usize, usize)> = Vec::new();
+    loop {
+        let current = if blanked {
+            lines.join("\n")
+        } else {
+            text.to_owned()
+        };
+        let error =
+            match serde_saphyr::from_str_with_options::<TenantFile>(&current, yaml_options()) {
+                Ok(file) => return (!blanked).then_some(file),
+                Err(error) => error,
+            };
+        let diagnostic = yaml_error(path, &error);
+        if let Some((line, _)) = diagnostic.position
+            && blanked
+            && emptied_by_blanking(text, &lines, line)
+        {
+            // Every entry under it was blanked: its error is one already reported.
+            blank_entry(&mut lines, line);
+            continue;
+        }
+        if blanked
+            && (matches!(diagnostic.code, "yaml" | "missing-field")
+                || diagnostic.position.is_none_or(|at| reported.contains(&at)))
+        {
+            return None;
+        }
+        let position = diagnostic.position;
+        diagnostics.push(diagnostic);
+        let (line, _) = position?;
+        if reported.len() + 1 >= MAX_YAML_ERRORS || !blank_entry(&mut lines, line) {
+            return None;
+        }
+        reported.extend(position);
+        blanked = true;
+    }
+}
+
+/// Whether the 1-based `line` had lines indented under it that blanking removed, all of them.
+fn emptied_by_blanking(text: &str, lines: &[String], line: usize) -> bool {
+    let original: Vec<&str> = text.lines().collect();
+    let children = |all: &[&str]| -> usize {
+        let Some(own) = line.checked_sub(1).and_then(|index| all.get(index)) else {
+            return 0;
+        };
+        let indent = |text: &str| text.len() - text.trim_start().len();
+        all[line..]
+            .iter()
+            .filter(|next| !next.trim().is_empty() && !next.trim_start().starts_with('#'))
+            .take_while(|next| indent(next) > indent(own))
+            .count()
+    };
+    let current: Vec<&str> = lines.iter().map(String::as_str).collect();
+    children(&original) > 0 && children(&current) == 0
+}
+
+/// Blanks the 1-based `line` and the lines indented under it; false when there is none.
+fn blank_entry(lines: &mut [String], line: usize) -> bool {
+    let Some(start) = line.checked_sub(1).filter(|&index| index < lines.len()) else {
+        return false;
+    };
+    let indent = |text: &str| text.len() - text.trim_start().len();
+    let own = indent(&lines[start]);
+    let mut end = start + 1;
+    while end < lines.len() {
+        let next = &lines[end];
+        let blank = next.trim().is_empty() || next.trim_start().starts_with('#');
+        if !blank && indent(next) <= own {
+            break;
+        }
+        end += 1;
+    }
+    for text in &mut lines[start..end] {
+        text.clear();
+    }
+    true
+}
+
 /// How every YAML file of a project is read (tenant files, Action test cases): strict booleans,
 /// duplicate keys refused, no source snippets in messages (the caller points at the file).
 pub fn yaml_options() -> Options {
@@ -304,7 +416,9 @@ fn yaml_error(path: &Path, error: &serde_saphyr::Error) -> Diagnostic {
     if let Some(cut) = message.find(", set DuplicateKeyPolicy") {
         message.truncate(cut);
     }
-    if message == "expected sequence start" {
+    if let Some(breach) = message.strip_prefix("budget breached: ") {
+        message = too_large(breach);
+    } else if message == "expected sequence start" {
         "expected a list (`[a, b]` or `- a` lines)".clone_into(&mut message);
     } else if let Some(kind) = message.strip_prefix("invalid u") {
         message = format!("expected a whole number from 0 (unsigned {kind}-bit)");
@@ -321,8 +435,32 @@ fn yaml_error(path: &Path, error: &serde_saphyr::Error) -> Diagnostic {
     Diagnostic::error(yaml_error_code(&message), path, message).at(position)
 }
 
+/// The parser's budget breach (`Nodes { nodes: 250001 }`) in words, with the limit.
+fn too_large(breach: &str) -> String {
+    let defaults = serde_saphyr::budget::Budget::default();
+    let limit = if breach.starts_with("Nodes") {
+        format!(
+            "at most {} YAML nodes (values, lists and mappings)",
+            defaults.max_nodes
+        )
+    } else if breach.starts_with("Depth") {
+        format!("at most {} levels of nesting", defaults.max_depth)
+    } else if breach.starts_with("Events") {
+        format!("at most {} YAML events", defaults.max_events)
+    } else if breach.starts_with("ScalarBytes") {
+        format!("at most {} bytes of text", defaults.max_total_scalar_bytes)
+    } else {
+        "less than this".to_owned()
+    };
+    format!(
+        "the file is too large for a tenant file: it may hold {limit} ({breach}); split it or remove what it does not need"
+    )
+}
+
 fn yaml_error_code(message: &str) -> &'static str {
-    if message.contains("a secret must be") {
+    if message.starts_with("the file is too large") {
+        "too-large"
+    } else if message.contains("a secret must be") {
         "secret-in-file"
     } else if message.contains("unknown field") {
         "unknown-field"
@@ -486,6 +624,55 @@ pub fn project_root(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn problems(text: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        let file = deserialize_all(Path::new("t.yaml"), text, &mut found);
+        assert!(file.is_none() || found.is_empty());
+        found.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn an_oversized_file_is_said_to_be_too_large_with_the_limit() {
+        let mut text = String::from("applications:\n  a:\n    callbacks: [");
+        text.push_str(&"x,".repeat(250_001));
+        text.push_str("]\n");
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("error[too-large]")
+                && found[0].contains("the file is too large for a tenant file")
+                && found[0].contains("at most 250000 YAML nodes"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn every_problem_of_a_file_is_found_in_one_read() {
+        let found = problems(
+            "applications:\n  a:\n    name: A\n    app_type: web\n    callback: []\n  a:\n    name: B\n",
+        );
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(
+            found[0].contains("t.yaml:4:15: error[wrong-type]"),
+            "{found:?}"
+        );
+        assert!(
+            found[1].contains("t.yaml:5:5: error[unknown-field]"),
+            "{found:?}"
+        );
+        assert!(
+            found[2].contains("t.yaml:6:3: error[duplicate-key]"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_file_whose_only_entry_is_wrong_reports_that_alone() {
+        // Blanking the wrong entry empties its parents: they are not reported again.
+        let found = problems("connections:\n  users:\n    password_min_length: eight\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
 
     #[test]
     fn merge_is_key_by_key_for_maps_and_replaces_lists() {

@@ -56,15 +56,7 @@ pub fn check(loaded: &LoadedTenant, strict: bool) -> Vec<Diagnostic> {
                 }
             }
         }
-        if let Some(uri) = app
-            .initiate_login_uri
-            .as_deref()
-            .filter(|uri| !uri.is_empty())
-            && !uri.starts_with("https://")
-        {
-            found.push(loaded.warning_at("posture/login-uri-not-https", &format!("applications.{key}.initiate_login_uri"), format!("initiate_login_uri `{uri}` is not https"))
-                .explained("Auth0 rejects a non-https Application Login URI; leave it out for local environments"));
-        }
+        // A non-https initiate_login_uri is an error (validate.rs): Auth0 refuses it.
     }
 
     if let Some(streamlit) = &tenant.streamlit

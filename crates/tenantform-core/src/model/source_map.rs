@@ -12,6 +12,19 @@ use super::variables::{Reference, references};
 pub struct SourceMap {
     positions: HashMap<String, (usize, usize)>,
     pub variable_references: Vec<VariableReference>,
+    /// What the document is at its top: `None` for an empty file (or one of comments only).
+    pub root: Option<RootKind>,
+}
+
+/// The kind of a document's top node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootKind {
+    Mapping,
+    Sequence,
+    /// A scalar; `null` when it is `~`, `null` or empty.
+    Scalar {
+        null: bool,
+    },
 }
 
 /// A `${VAR}` found in the file.
@@ -37,6 +50,17 @@ impl SourceMap {
         for item in Parser::new_from_str(text) {
             let Ok((event, span)) = item else { break };
             let position = (span.start.line(), span.start.col() + 1);
+            if stack.is_empty() && map.root.is_none() {
+                map.root = match &event {
+                    Event::MappingStart(..) => Some(RootKind::Mapping),
+                    Event::SequenceStart(..) => Some(RootKind::Sequence),
+                    Event::Scalar(value, style, ..) => Some(RootKind::Scalar {
+                        null: matches!(style, ScalarStyle::Plain)
+                            && matches!(value.as_ref(), "~" | "null" | "Null" | "NULL" | ""),
+                    }),
+                    _ => None,
+                };
+            }
             match event {
                 Event::Scalar(value, style, ..) => {
                     if let Some(Frame::Mapping { key }) = stack.last_mut()

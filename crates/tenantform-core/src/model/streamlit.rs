@@ -53,10 +53,63 @@ pub struct Environment {
 impl Environment {
     /// The explicit redirect_uri, else `<url>/oauth2callback`.
     pub fn redirect_uri(&self) -> Option<String> {
-        self.redirect_uri.clone().or_else(|| {
-            self.url
-                .as_ref()
-                .map(|url| format!("{}/oauth2callback", url.trim_end_matches('/')))
-        })
+        self.redirect_uri
+            .clone()
+            .or_else(|| self.url.as_ref().and_then(|url| callback_under(url)))
+    }
+}
+
+/// `<base>/oauth2callback`, built with the URL parser: the path of `base` keeps its segments
+/// (`https://host/app` gives `https://host/app/oauth2callback`), a query or fragment is not
+/// carried into the callback. `None` when `base` is not an absolute URL (validation says so).
+fn callback_under(base: &str) -> Option<String> {
+    let mut url = url::Url::parse(base.trim()).ok()?;
+    if url.cannot_be_a_base() {
+        return None;
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    url.join("oauth2callback").ok().map(String::from)
+}
+
+#[cfg(test)]
+mod redirect_tests {
+    use super::callback_under;
+
+    #[test]
+    fn the_callback_is_joined_to_the_base_url_not_appended_to_its_text() {
+        for (base, callback) in [
+            (
+                "http://localhost:8501",
+                "http://localhost:8501/oauth2callback",
+            ),
+            (
+                "http://localhost:8501/",
+                "http://localhost:8501/oauth2callback",
+            ),
+            (
+                "https://app.example/reports",
+                "https://app.example/reports/oauth2callback",
+            ),
+            (
+                "https://app.example/reports/",
+                "https://app.example/reports/oauth2callback",
+            ),
+            (
+                "https://app.example/reports?tab=1",
+                "https://app.example/reports/oauth2callback",
+            ),
+            (
+                "https://app.example#top",
+                "https://app.example/oauth2callback",
+            ),
+        ] {
+            assert_eq!(callback_under(base).as_deref(), Some(callback), "{base}");
+        }
+        assert_eq!(callback_under("not a url"), None);
     }
 }

@@ -10,6 +10,7 @@ use super::diagnostic::Diagnostic;
 use super::email::EmailProviderName;
 use super::grant::MANAGEMENT_API;
 use super::load::LoadedTenant;
+use super::tenant_file::TenantFile;
 use auth0_wire::scopes::{MANAGEMENT_API_SCOPES, is_management_api_scope};
 
 /// Every semantic error in the tenant.
@@ -23,7 +24,85 @@ pub fn check(loaded: &LoadedTenant) -> Vec<Diagnostic> {
     check_users(loaded, &mut found);
     check_streamlit(loaded, &mut found);
     check_tenant_settings(loaded, &mut found);
+    check_removed(loaded, &mut found);
+    check_manages_something(loaded, &mut found);
     found
+}
+
+/// A file that declares nothing plans no change and manages nothing: say so.
+fn check_manages_something(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
+    let declared = TenantFile {
+        extends: Vec::new(),
+        ..loaded.tenant.clone()
+    };
+    if declared == TenantFile::default() {
+        found.push(Diagnostic {
+            severity: super::diagnostic::Severity::Warning,
+            ..Diagnostic::error(
+                "manages-nothing",
+                &loaded.path,
+                "the file declares nothing, so it manages nothing: add sections such as \
+             `applications:`, `connections:`, `grants:` or `actions:`",
+            )
+        });
+    }
+}
+
+/// A resource listed under `removed:` must not also be declared: it would be created and
+/// deleted by the same file.
+fn check_removed(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
+    let tenant = &loaded.tenant;
+    let removed = &tenant.removed;
+    let app_names: HashMap<&str, &str> = tenant
+        .applications
+        .iter()
+        .filter_map(|(key, app)| Some((key.as_str(), app.name.as_deref()?)))
+        .collect();
+    let both = |kind: &str, name: &str, key: &str| {
+        format!(
+            "{kind} `{name}` is both declared (`{key}`) and listed under `removed`: a resource \
+             cannot be both; delete its declaration to remove it, or drop it from `removed` to keep it"
+        )
+    };
+    for (index, name) in removed.applications.iter().enumerate() {
+        if let Some((key, _)) = app_names.iter().find(|(_, declared)| *declared == name) {
+            found.push(loaded.error_at(
+                "removed-but-declared",
+                &format!("removed.applications[{index}]"),
+                both("application", name, &format!("applications.{key}")),
+            ));
+        }
+    }
+    // Connections are checked with the connections (`removed-and-declared`).
+    for (index, name) in removed.actions.iter().enumerate() {
+        if let Some((key, _)) = tenant
+            .actions
+            .iter()
+            .find(|(key, action)| action.auth0_name(key) == name)
+        {
+            found.push(loaded.error_at(
+                "removed-but-declared",
+                &format!("removed.actions[{index}]"),
+                both("action", name, &format!("actions.{key}")),
+            ));
+        }
+    }
+    for (index, grant) in removed.grants.iter().enumerate() {
+        if let Some(declared) = tenant.grants.iter().position(|declared| {
+            app_names.get(declared.application.as_str()) == Some(&grant.application.as_str())
+                && declared.audience == grant.audience
+        }) {
+            found.push(loaded.error_at(
+                "removed-but-declared",
+                &format!("removed.grants[{index}]"),
+                both(
+                    "grant",
+                    &format!("{} -> {}", grant.application, grant.audience),
+                    &format!("grants[{declared}]"),
+                ),
+            ));
+        }
+    }
 }
 
 fn check_applications(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
@@ -58,7 +137,12 @@ fn check_applications(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
                 if custom_scheme && is_custom_scheme_url(url) {
                     continue;
                 }
-                check_url(loaded, &path, url, found);
+                let rule = if matches!(field, "callbacks" | "allowed_logout_urls") {
+                    UrlRule::Callback
+                } else {
+                    UrlRule::Origin
+                };
+                check_url_as(loaded, &path, url, rule, found);
             }
         }
         if let Some(uri) = app
@@ -66,7 +150,13 @@ fn check_applications(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
             .as_deref()
             .filter(|uri| !uri.is_empty())
         {
-            check_url(loaded, &at("initiate_login_uri"), uri, found);
+            check_url_as(
+                loaded,
+                &at("initiate_login_uri"),
+                uri,
+                UrlRule::LoginUri,
+                found,
+            );
         }
         for (index, grant_type) in app.grant_types.iter().flatten().enumerate() {
             if !KNOWN_GRANT_TYPES.contains(&grant_type.as_str()) {
@@ -440,10 +530,11 @@ fn check_streamlit(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
     }
     for (name, environment) in &app.environments {
         match &environment.url {
-            Some(url) => check_url(
+            Some(url) => check_url_as(
                 loaded,
                 &format!("streamlit.environments.{name}.url"),
                 url,
+                UrlRule::AppBase,
                 found,
             ),
             None => found.push(loaded.error_at(
@@ -486,11 +577,108 @@ fn check_tenant_settings(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
     }
 }
 
+/// What a URL field accepts, as Auth0 checks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UrlRule {
+    /// `callbacks`, `allowed_logout_urls`: absolute http(s) URLs; a `*` only as the leftmost
+    /// label of the host (`https://*.example.com/callback`).
+    Callback,
+    /// `web_origins`, `allowed_origins`: `scheme://host[:port]`, nothing after it.
+    Origin,
+    /// `initiate_login_uri`: https only (Auth0 refuses http, even for localhost).
+    LoginUri,
+    /// A Streamlit environment's base URL: an origin and an optional path, no query or fragment.
+    AppBase,
+    /// Any other absolute http(s) URL.
+    Any,
+}
+
 /// An absolute http(s) URL. Auth0 allows a `*` wildcard in the host (the posture check warns).
 fn check_url(loaded: &LoadedTenant, path: &str, text: &str, found: &mut Vec<Diagnostic>) {
-    let candidate = text.replace("*.", "wildcard.");
+    check_url_as(loaded, path, text, UrlRule::Any, found);
+}
+
+/// Why `text` is not whitespace-free, in words.
+fn whitespace_problem(text: &str) -> Option<&'static str> {
+    if text.contains(['\n', '\r']) {
+        Some("contains a line break")
+    } else if text.starts_with(char::is_whitespace) {
+        Some("starts with whitespace")
+    } else if text.ends_with(char::is_whitespace) {
+        Some("ends with whitespace")
+    } else if text.contains(char::is_whitespace) {
+        Some("contains a space")
+    } else if text.contains(char::is_control) {
+        Some("contains a control character")
+    } else {
+        None
+    }
+}
+
+/// The problem with `url` (parsed from `text`) under `rule`, if any.
+fn rule_problem(rule: UrlRule, text: &str, url: &Url) -> Option<String> {
+    let after_host = text.split_once("://").map_or("", |(_, rest)| {
+        rest.find(['/', '?', '#']).map_or("", |at| &rest[at..])
+    });
+    if matches!(rule, UrlRule::Callback | UrlRule::Origin) && text.contains('*') {
+        let host = text.split_once("://").map_or("", |(_, rest)| rest);
+        if text.matches('*').count() != 1 || !host.starts_with("*.") {
+            return Some(
+                "has a `*` where Auth0 allows none: a wildcard may only be the leftmost label \
+                 of the host (`https://*.example.com`)"
+                    .to_owned(),
+            );
+        }
+    }
+    match rule {
+        UrlRule::Origin
+            if !matches!(after_host, "" | "/")
+                || url.query().is_some()
+                || url.fragment().is_some() =>
+        {
+            Some(format!(
+                "is not an origin: an origin is `scheme://host[:port]` only, without a path, \
+                 query or fragment (remove `{after_host}`)"
+            ))
+        }
+        UrlRule::LoginUri if url.scheme() != "https" => Some(
+            "must be an https URL: Auth0 refuses any other scheme for initiate_login_uri, \
+             localhost included (leave it out for a local app)"
+                .to_owned(),
+        ),
+        UrlRule::AppBase if url.query().is_some() || url.fragment().is_some() => Some(
+            "must be the app's base URL (an origin and an optional path), without a query or \
+             fragment"
+                .to_owned(),
+        ),
+        _ => None,
+    }
+}
+
+/// An absolute http(s) URL with no whitespace, and what `rule` adds.
+fn check_url_as(
+    loaded: &LoadedTenant,
+    path: &str,
+    text: &str,
+    rule: UrlRule,
+    found: &mut Vec<Diagnostic>,
+) {
+    // Text that is not a URL at all is said to be so; a URL with whitespace in it, precisely.
+    if let Some(problem) = whitespace_problem(text).filter(|_| text.contains("://")) {
+        found.push(loaded.error_at(
+            "invalid-url",
+            path,
+            format!("{text:?} {problem}: a URL has no whitespace"),
+        ));
+        return;
+    }
+    let candidate = text.replacen("://*.", "://wildcard.", 1);
     match Url::parse(&candidate) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {}
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+            if let Some(problem) = rule_problem(rule, text, &url) {
+                found.push(loaded.error_at("invalid-url", path, format!("`{text}` {problem}")));
+            }
+        }
         Ok(url) => found.push(loaded.error_at(
             "invalid-url",
             path,
