@@ -60,6 +60,17 @@ impl Variables {
         }
     }
 
+    /// Variables from `(name, value)` pairs, for tests.
+    #[cfg(test)]
+    pub(crate) fn from_pairs(pairs: &[(&str, &str)]) -> Self {
+        Self::from_map(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
     /// The `.env` file consulted besides the environment, if any.
     pub fn dotenv(&self) -> Option<&Path> {
         self.dotenv.as_deref()
@@ -185,12 +196,7 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> Variables {
-        Variables::from_map(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
+        Variables::from_pairs(pairs)
     }
 
     #[test]
