@@ -3,8 +3,6 @@
 
 mod event;
 mod runtime;
-#[cfg(test)]
-mod tests;
 
 pub use event::{LoginContext, post_login_event};
 pub use runtime::{

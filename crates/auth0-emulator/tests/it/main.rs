@@ -5,6 +5,7 @@
 mod bad_requests;
 mod deploy_cli;
 mod independent_client;
+mod login_actions;
 mod oidc;
 mod paging;
 mod rate_limit_and_faults;

@@ -1,4 +1,5 @@
-//! Logins through the emulator's OIDC pages with post-login Actions bound, over HTTP.
+//! Logins through the emulator's OIDC pages with post-login Actions bound, over HTTP: claims,
+//! denials, metadata, logins_count, binding order, errors, no Node, the password ticket page.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -7,7 +8,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
-use crate::{Emulator, EmulatorOptions, RuntimeOptions};
+use auth0_emulator::{Emulator, EmulatorOptions, RuntimeOptions};
+
+use crate::support::Api;
 
 const CALLBACK: &str = "http://localhost:8501/oauth2callback";
 const PASSWORD: &str = "Correct-Horse-9";
@@ -27,48 +30,30 @@ exports.onExecutePostLogin = async (event, api) => {
 
 struct Tenant {
     emulator: Emulator,
+    api: Api,
+    /// Does not follow redirects: a login's answer is the redirect to the callback.
     http: reqwest::Client,
-    token: String,
     client_id: String,
     client_secret: String,
 }
 
 impl Tenant {
     async fn start(options: EmulatorOptions) -> Tenant {
-        let emulator = Emulator::start("127.0.0.1:0".parse().unwrap(), options)
-            .await
-            .unwrap();
+        let emulator = crate::support::start_with(options).await;
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        let domain = emulator.domain();
-        let token: Value = http
-            .post(format!("{domain}/oauth/token"))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", emulator.client_id()),
-                (
-                    "client_secret",
-                    secrecy::ExposeSecret::expose_secret(emulator.client_secret()),
-                ),
-                ("audience", &format!("{domain}/api/v2/")),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let api = Api::new(&emulator).await;
         let mut tenant = Tenant {
             emulator,
+            api,
             http,
-            token: token["access_token"].as_str().unwrap().to_owned(),
             client_id: String::new(),
             client_secret: String::new(),
         };
         let client = tenant
-            .api(
+            .call(
                 "POST",
                 "clients",
                 json!({"name": "Dashboard", "app_type": "regular_web",
@@ -79,7 +64,7 @@ impl Tenant {
         tenant.client_id = client["client_id"].as_str().unwrap().to_owned();
         tenant.client_secret = client["client_secret"].as_str().unwrap().to_owned();
         let connection = tenant
-            .api(
+            .call(
                 "POST",
                 "connections",
                 json!({"name": "users", "strategy": "auth0",
@@ -88,7 +73,7 @@ impl Tenant {
             .await;
         let id = connection["id"].as_str().unwrap();
         tenant
-            .api(
+            .call(
                 "PATCH",
                 &format!("connections/{id}/clients"),
                 json!([{"client_id": tenant.client_id, "status": true}]),
@@ -97,27 +82,22 @@ impl Tenant {
         tenant
     }
 
-    async fn api(&self, method: &str, path: &str, body: Value) -> Value {
-        let url = format!("{}/api/v2/{path}", self.emulator.domain());
-        let response = self
-            .http
-            .request(method.parse().unwrap(), url)
-            .bearer_auth(&self.token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+    async fn call(&self, method: &str, path: &str, body: Value) -> Value {
+        let answer = self
+            .api
+            .send(method.parse().unwrap(), path, Some(&body))
+            .await;
         assert!(
-            response.status().is_success(),
+            (200..300).contains(&answer.status),
             "{method} {path}: {}",
-            response.status()
+            answer.status
         );
-        response.json().await.unwrap_or(Value::Null)
+        answer.body.unwrap_or(Value::Null)
     }
 
     async fn user(&self, email: &str, app_metadata: Value) -> String {
         let user = self
-            .api(
+            .call(
                 "POST",
                 "users",
                 json!({"connection": "users", "email": email,
@@ -132,7 +112,7 @@ impl Tenant {
         let mut bindings = Vec::new();
         for (name, code) in actions {
             let action = self
-                .api(
+                .call(
                     "POST",
                     "actions/actions",
                     json!({"name": name, "code": code,
@@ -140,12 +120,12 @@ impl Tenant {
                 )
                 .await;
             let id = action["id"].as_str().unwrap();
-            self.api("POST", &format!("actions/actions/{id}/deploy"), json!({}))
+            self.call("POST", &format!("actions/actions/{id}/deploy"), json!({}))
                 .await;
             bindings
                 .push(json!({"ref": {"type": "action_name", "value": name}, "display_name": name}));
         }
-        self.api(
+        self.call(
             "PATCH",
             "actions/triggers/post-login/bindings",
             json!({"bindings": bindings}),
@@ -155,6 +135,10 @@ impl Tenant {
 
     /// Signs in through the login form; the callback's query.
     async fn login(&self, email: &str) -> HashMap<String, String> {
+        self.login_with(email, PASSWORD).await
+    }
+
+    async fn login_with(&self, email: &str, password: &str) -> HashMap<String, String> {
         let response = self
             .http
             .post(format!("{}/u/login", self.emulator.domain()))
@@ -165,7 +149,7 @@ impl Tenant {
                 ("scope", "openid email profile"),
                 ("state", "st4te"),
                 ("email", email),
-                ("password", PASSWORD),
+                ("password", password),
             ])
             .send()
             .await
@@ -249,7 +233,7 @@ async fn an_invited_user_gets_the_claims_and_metadata_the_action_sets() {
     assert_eq!(userinfo["https://acme/roles"], json!(["admin"]));
 
     let stored = tenant
-        .api("GET", &format!("users/{admin}"), json!({}))
+        .call("GET", &format!("users/{admin}"), json!({}))
         .await;
     assert_eq!(stored["app_metadata"]["last_client"], "Dashboard");
     assert_eq!(stored["app_metadata"]["roles"], json!(["admin"]));
@@ -280,7 +264,7 @@ async fn an_uninvited_user_is_denied_every_time_and_each_denied_login_counts() {
         assert_eq!(callback["error_description"], "Not invited.");
         assert_eq!(callback["state"], "st4te");
         let stored = tenant
-            .api("GET", &format!("users/{stranger}"), json!({}))
+            .call("GET", &format!("users/{stranger}"), json!({}))
             .await;
         assert_eq!(
             stored["logins_count"], attempt,
@@ -358,7 +342,7 @@ async fn an_action_that_is_not_deployed_or_not_bound_does_not_run() {
     tenant.user("stranger@acme.test", json!({})).await;
     // Created (a draft) but never deployed nor bound.
     tenant
-        .api(
+        .call(
             "POST",
             "actions/actions",
             json!({"name": "Gate", "code": GATE,
@@ -380,7 +364,7 @@ async fn a_password_ticket_page_sets_the_password_once() {
         .user("invitee@acme.test", json!({"invited": true}))
         .await;
     let ticket = tenant
-        .api(
+        .call(
             "POST",
             "tickets/password-change",
             json!({"user_id": user, "mark_email_as_verified": true}),
@@ -424,18 +408,6 @@ async fn a_password_ticket_page_sets_the_password_once() {
         400,
         "a ticket works once"
     );
-    let login = tenant
-        .http
-        .post(format!("{}/u/login", tenant.emulator.domain()))
-        .form(&[
-            ("client_id", tenant.client_id.as_str()),
-            ("redirect_uri", CALLBACK),
-            ("response_type", "code"),
-            ("email", "invitee@acme.test"),
-            ("password", "New-Pass-123"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 302, "the new password logs in");
+    let callback = tenant.login_with("invitee@acme.test", "New-Pass-123").await;
+    assert!(callback.contains_key("code"), "the new password logs in");
 }
