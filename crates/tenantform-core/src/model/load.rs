@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use serde_json::Value;
 use serde_saphyr::{DuplicateKeyPolicy, MessageFormatter, Options};
 
+use super::auth0_target::is_target_path;
 use super::diagnostic::Diagnostic;
 use super::secrets::is_secret_path;
 use super::source_map::{RootKind, SourceMap};
@@ -189,8 +190,10 @@ impl LayerReader<'_> {
         };
         let source_map = SourceMap::build(&text);
         for reference in &source_map.variable_references {
-            let secret = is_secret_path(&split_path(&reference.path));
-            if secret && !self.options.require_secrets {
+            let parts = split_path(&reference.path);
+            let secret = is_secret_path(&parts);
+            // The `auth0:` block's variables are needed to connect, not to check the file.
+            if (secret || is_target_path(&parts)) && !self.options.require_secrets {
                 continue;
             }
             let value = self.variables.get(&reference.name);

@@ -140,7 +140,12 @@ impl TenantFile {
                     ..field
                 })
         });
-        provider.chain(actions).collect()
+        // The credentials tenantform connects with (docs/ci.md).
+        let target = self.auth0.iter().map(|target| SecretField {
+            path: "auth0.client_secret".to_owned(),
+            secret: &target.client_secret,
+        });
+        target.chain(provider).chain(actions).collect()
     }
 
     /// [`TenantFile::secret_fields`], to resolve them.
@@ -155,7 +160,11 @@ impl TenantFile {
                 .secret_fields_mut()
                 .map(move |(path, secret)| (format!("actions.{key}.{path}"), secret))
         });
-        provider.chain(actions).collect()
+        let target = self
+            .auth0
+            .iter_mut()
+            .map(|target| ("auth0.client_secret".to_owned(), &mut target.client_secret));
+        target.chain(provider).chain(actions).collect()
     }
 }
 
@@ -247,6 +256,7 @@ mod tests {
             walked,
             [
                 "actions.*.secrets.*",
+                "auth0.client_secret",
                 "email_provider.credentials.api_key",
                 "email_provider.credentials.secret_access_key",
                 "email_provider.credentials.smtp_pass",
