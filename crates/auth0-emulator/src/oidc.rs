@@ -1,8 +1,10 @@
 //! The OpenID Connect side a web app (Streamlit's `st.login`) signs in with: discovery, JWKS,
 //! `/authorize` with a minimal login form, the authorization-code grant (with PKCE), userinfo
 //! and logout. Database users log in with the password they were created with, through a
-//! database connection enabled for the client. There is no SSO session: every `/authorize`
-//! shows the form.
+//! database connection enabled for the client; social users through a stand-in for their
+//! provider (`social_login`). There is no SSO session: every `/authorize` shows the form.
+
+mod social_login;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -164,17 +166,23 @@ pub fn handle(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     if method == Method::POST && matches!(path, "/authorize" | "/u/login" | "/u/signup") {
+        let signing_up = path == "/u/signup";
         return Some(login(
             shared,
-            &form_fields(body),
-            path == "/u/signup",
-            user_agent,
+            authenticate(shared, &form_fields(body), signing_up, user_agent),
+        ));
+    }
+    if method == Method::POST && path == social_login::PATH {
+        return Some(login(
+            shared,
+            social_login::sign_in(shared, &form_fields(body), user_agent),
         ));
     }
     let response = match (method.as_str(), path) {
         ("GET", "/.well-known/openid-configuration") => discovery(&shared.domain),
         ("GET", "/.well-known/jwks.json") => json(200, &json!({"keys": [key(shared).jwk()]})),
         ("GET", "/authorize") => authorize_form(shared, &query_fields),
+        ("GET", social_login::PATH) => social_login::page(shared, &query_fields),
         ("GET" | "POST", "/userinfo") => userinfo(shared, headers),
         ("GET", "/oidc/logout") => logout(
             shared,
@@ -248,17 +256,20 @@ fn check_client(store: &Store, request: &AuthorizeRequest) -> Result<(), Box<Res
     Ok(())
 }
 
+fn enabled_for(connection: &Obj, client_id: &str) -> bool {
+    connection
+        .get("enabled_clients")
+        .and_then(Value::as_array)
+        .is_some_and(|ids| ids.iter().any(|id| id.as_str() == Some(client_id)))
+}
+
 /// The database connections enabled for a client.
 fn database_connections<'a>(store: &'a Store, client_id: &str) -> Vec<&'a Obj> {
     store
         .connections
         .values()
         .filter(|c| str_field(c, "strategy") == Some("auth0"))
-        .filter(|c| {
-            c.get("enabled_clients")
-                .and_then(Value::as_array)
-                .is_some_and(|ids| ids.iter().any(|id| id.as_str() == Some(client_id)))
-        })
+        .filter(|c| enabled_for(c, client_id))
         .collect()
 }
 
@@ -290,17 +301,18 @@ fn authorize_form(shared: &Shared, fields: &HashMap<String, String>) -> Response
             request.state.as_deref(),
         );
     }
+    if let Some(name) = fields.get("connection").filter(|n| !n.is_empty()) {
+        if let Some(answer) = social_login::authorize_with(&store, &request, name) {
+            return answer;
+        }
+    }
     let connections = database_connections(&store, &request.client_id);
-    login_page(&request, signup_allowed(&connections), None)
+    login_page(&store, &request, signup_allowed(&connections), None)
 }
 
-fn login(
-    shared: &Shared,
-    fields: &HashMap<String, String>,
-    signing_up: bool,
-    user_agent: &str,
-) -> OidcReply {
-    match authenticate(shared, fields, signing_up, user_agent) {
+/// What a login form's answer needs next: the Actions to run, a code, or a page.
+fn login(shared: &Shared, authenticated: Result<PendingLogin, Box<Response>>) -> OidcReply {
+    match authenticated {
         Ok(pending) if pending.actions.is_empty() => {
             OidcReply::Done(issue_code(shared, pending, CustomClaims::default()))
         }
@@ -339,6 +351,7 @@ fn authenticate(
     if signing_up {
         if !allow_signup {
             return Err(Box::new(login_page(
+                &store,
                 &request,
                 false,
                 Some((403, "Sign ups are not allowed.")),
@@ -354,6 +367,7 @@ fn authenticate(
         };
         if let Err(error) = routes::dispatch(&mut store, &call) {
             return Err(Box::new(login_page(
+                &store,
                 &request,
                 true,
                 Some((400, &error.message)),
@@ -377,12 +391,27 @@ fn authenticate(
     });
     let Some((user_id, _)) = user else {
         return Err(Box::new(login_page(
+            &store,
             &request,
             allow_signup,
             Some((401, "Wrong email or password.")),
         )));
     };
     let user_id = user_id.clone();
+    Ok(begin_login(
+        shared, &mut store, request, user_id, user_agent,
+    ))
+}
+
+/// Counts the login of an authenticated user and gathers the post-login Actions it runs, with
+/// their event: the same for database and social logins.
+fn begin_login(
+    shared: &Shared,
+    store: &mut Store,
+    request: AuthorizeRequest,
+    user_id: String,
+    user_agent: &str,
+) -> PendingLogin {
     let stamp = crate::store::now();
     let tenant = store.tenant_name.clone();
     let client = store
@@ -390,7 +419,7 @@ fn authenticate(
         .get(&request.client_id)
         .cloned()
         .unwrap_or_default();
-    let actions = bound_post_login_actions(&store);
+    let actions = bound_post_login_actions(store);
     let user = store
         .users
         .get_mut(&user_id)
@@ -437,12 +466,12 @@ fn authenticate(
         transaction_id: &random_string(24, ALNUM),
         now: &stamp,
     });
-    Ok(PendingLogin {
+    PendingLogin {
         request,
         user_id,
         actions,
         event,
-    })
+    }
 }
 
 /// Runs the login's Actions and answers as Auth0 does: a code carrying their claims, or the
@@ -900,7 +929,11 @@ fn redirect_with(target: &str, params: &[(&str, &str)], state: Option<&str>) -> 
     response
 }
 
+/// The login form, a "Continue with <provider>" button per social connection enabled for the
+/// client (a GET of `/authorize` naming the connection, as Auth0's buttons lead there), and the
+/// sign-up form when allowed.
 fn login_page(
+    store: &Store,
     request: &AuthorizeRequest,
     allow_signup: bool,
     error: Option<(u16, &str)>,
@@ -918,6 +951,15 @@ fn login_page(
     let message = error.map_or_else(String::new, |(_, m)| {
         format!(r#"<p class="error" role="alert">{}</p>"#, escape(m))
     });
+    let mut social = String::new();
+    for button in social_login::buttons(store, &request.client_id) {
+        let _ = write!(
+            social,
+            r#"<form method="get" action="/authorize" id="connection-{name}">{hidden}<input type="hidden" name="connection" value="{name}"><button type="submit">Continue with {provider}</button></form>"#,
+            name = escape(&button.connection),
+            provider = button.provider,
+        );
+    }
     let signup = if allow_signup {
         format!(
             r#"<h2>Sign up</h2><form method="post" action="/u/signup" id="signup">{hidden}<label>Email <input type="email" name="email" required></label><label>Password <input type="password" name="password" required></label><button type="submit">Sign up</button></form>"#
@@ -926,7 +968,7 @@ fn login_page(
         String::new()
     };
     let page = format!(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Log in</title></head><body><h1>Log in</h1>{message}<form method="post" action="/u/login" id="login">{hidden}<label>Email <input type="email" name="email" required></label><label>Password <input type="password" name="password" required></label><button type="submit">Continue</button></form>{signup}</body></html>"#
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Log in</title></head><body><h1>Log in</h1>{message}<form method="post" action="/u/login" id="login">{hidden}<label>Email <input type="email" name="email" required></label><label>Password <input type="password" name="password" required></label><button type="submit">Continue</button></form>{social}{signup}</body></html>"#
     );
     text(
         error.map_or(200, |(status, _)| status),

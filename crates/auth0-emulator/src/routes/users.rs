@@ -11,6 +11,7 @@ use crate::store::{
     ALNUM, HEX, Obj, PasswordTicket, Store, StoredUser, into_obj, merge_top_level, now,
     random_string,
 };
+use crate::user_query::Query;
 
 fn not_found() -> ApiError {
     ApiError::not_found("The user does not exist.", Some("inexistent_user"))
@@ -28,6 +29,20 @@ pub fn password_matches(hash: &str, password: &str) -> bool {
     };
     hex::encode(Sha256::digest(format!("{salt}:{password}").as_bytes())) == digest
 }
+
+/// Auth0's picture for a user without one: the email's Gravatar, falling back to an avatar
+/// of the nickname's first letters.
+pub(crate) fn default_picture(email: &str, nickname: &str) -> String {
+    format!(
+        "https://s.gravatar.com/avatar/{}?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2F{}.png",
+        hex::encode(Sha256::digest(email.trim().to_lowercase().as_bytes())),
+        nickname.chars().take(2).collect::<String>().to_lowercase()
+    )
+}
+
+/// The strategies `POST /users` creates users in: database and passwordless connections.
+/// Social users are created by their first login.
+const CREATABLE_STRATEGIES: &[&str] = &["auth0", "email", "sms"];
 
 fn render(user: &StoredUser) -> Value {
     let mut profile = user.profile.clone();
@@ -64,6 +79,11 @@ pub fn create(store: &mut Store, call: &Call) -> Outcome {
             ApiError::bad_request("The connection does not exist.")
                 .with_code("inexistent_connection")
         })?;
+    if !CREATABLE_STRATEGIES.contains(&strategy.as_str()) {
+        return Err(ApiError::bad_request(
+            "Connection does not support user creation through the API. It must either be a database or passwordless connection.",
+        ));
+    }
     let email = str_field(body, "email").map(str::to_owned);
     let password = str_field(body, "password").map(str::to_owned);
     if strategy == "auth0" {
@@ -99,11 +119,7 @@ pub fn create(store: &mut Store, call: &Call) -> Outcome {
         || email_text.split('@').next().unwrap_or_default().to_owned(),
         str::to_owned,
     );
-    let picture = format!(
-        "https://s.gravatar.com/avatar/{}?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2F{}.png",
-        hex::encode(Sha256::digest(email_text.trim().to_lowercase().as_bytes())),
-        nickname.chars().take(2).collect::<String>().to_lowercase()
-    );
+    let picture = default_picture(&email_text, &nickname);
     let mut profile = into_obj(json!({
         "created_at": stamp,
         "email": email_text,
@@ -206,25 +222,25 @@ pub fn delete(store: &mut Store, id: &str) -> Outcome {
     Ok(Reply::no_content())
 }
 
-/// `q=email:"a@b"` (Lucene subset): exact email match; other queries match everything.
-fn email_from_query(q: &str) -> Option<String> {
-    let rest = q.trim().strip_prefix("email:")?;
-    Some(rest.trim_matches('"').to_owned())
-}
-
+/// `GET /users`, searched with `q` (the subset of Auth0's syntax in [`Query`]) when given.
 pub fn list(store: &Store, call: &Call) -> Outcome {
     let paging = Paging::from_params(call.params)?;
     let fields = FieldFilter::from_params(call.params)?;
-    let email = call.params.get("q").and_then(email_from_query);
+    let query = call
+        .params
+        .get("q")
+        .map(|q| {
+            Query::parse(q).map_err(|problem| {
+                ApiError::invalid_query(format!("Query validation error: {problem}."))
+            })
+        })
+        .transpose()?;
     let items: Vec<Value> = store
         .users
         .values()
-        .filter(|u| {
-            email.as_deref().is_none_or(|want| {
-                str_field(&u.profile, "email").is_some_and(|e| e.eq_ignore_ascii_case(want))
-            })
-        })
-        .map(|u| fields.apply(render(u)))
+        .map(render)
+        .filter(|user| query.as_ref().is_none_or(|query| query.matches(user)))
+        .map(|user| fields.apply(user))
         .collect();
     let mut body = paging.apply(items, "users");
     if let Value::Object(envelope) = &mut body

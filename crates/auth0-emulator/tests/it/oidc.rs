@@ -80,7 +80,7 @@ async fn tenant() -> Tenant {
 }
 
 /// The hidden and named inputs of the form with this `action`.
-fn form_inputs(html: &str, action: &str) -> Option<HashMap<String, String>> {
+pub(super) fn form_inputs(html: &str, action: &str) -> Option<HashMap<String, String>> {
     let start = html.find(&format!(r#"action="{action}""#))?;
     let form = &html[start..start + html[start..].find("</form>")?];
     let mut inputs = HashMap::new();
@@ -104,7 +104,7 @@ fn form_inputs(html: &str, action: &str) -> Option<HashMap<String, String>> {
     Some(inputs)
 }
 
-fn query_of(location: &str) -> HashMap<String, String> {
+pub(super) fn query_of(location: &str) -> HashMap<String, String> {
     url::Url::parse(location)
         .unwrap()
         .query_pairs()
