@@ -19,6 +19,7 @@ mod routes;
 mod server;
 mod state_file;
 mod store;
+mod user_query;
 mod validation;
 
 use std::net::SocketAddr;
