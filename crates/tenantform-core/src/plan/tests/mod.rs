@@ -1,6 +1,7 @@
 //! Tests of the diff rules, against the example tenant and Auth0-shaped live bodies.
 
 mod example;
+mod markdown;
 mod view;
 
 use serde_json::{Value, json};

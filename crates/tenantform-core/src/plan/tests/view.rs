@@ -10,7 +10,7 @@ use crate::plan::{Plan, PlanContext};
 
 /// A plan with an update, a create, a destructive replace, a delete, a code diff, a template
 /// body diff, write-only secrets re-sent and a note.
-fn several_changes(context: &PlanContext) -> Plan {
+pub(super) fn several_changes(context: &PlanContext) -> Plan {
     let mut file = desired();
     // A new application, a renamed connection, an action secret (sentinel value).
     file.applications.insert(
@@ -50,7 +50,7 @@ fn several_changes(context: &PlanContext) -> Plan {
     plan_with(&file, &live_from(&raw), context)
 }
 
-fn snapshot_context() -> PlanContext {
+pub(super) fn snapshot_context() -> PlanContext {
     PlanContext {
         allow_delete: true,
         force_secrets: true,
@@ -122,5 +122,5 @@ fn no_changes_view() {
         "{human}"
     );
     assert!(human.contains("cannot be compared (write-only)"));
-    assert!(view::markdown(&plan).contains("**No changes. The tenant matches the file.**"));
+    assert!(view::markdown(&plan).contains(": No changes. The tenant matches the file.\n"));
 }

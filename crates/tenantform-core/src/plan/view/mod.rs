@@ -7,4 +7,6 @@ mod text_diff;
 
 pub use human::{HumanOptions, human};
 pub use json::json;
-pub use markdown::markdown;
+pub use markdown::{
+    GITHUB_COMMENT_LIMIT, MARKER, MarkdownOptions, TenantPlan, markdown, markdown_comment,
+};
