@@ -178,7 +178,7 @@ class Emulator:
 
 @dataclass
 class Stubs:
-    """The recording `gh`, `npx` and `streamlit` (see stub.py)."""
+    """The recording `gh`, `npx`, `streamlit`, `curl` and `apt-get` (see stub.py)."""
 
     directory: Path
 
@@ -273,7 +273,7 @@ def tenants(tmp_path: Path, repo: Path):
 def stubs(tmp_path: Path) -> Stubs:
     stubs = Stubs(tmp_path / "stubs")
     stubs.bin.mkdir(parents=True)
-    for command in ("gh", "npx", "streamlit"):
+    for command in ("gh", "npx", "streamlit", "curl", "apt-get"):
         wrapper = stubs.bin / command
         wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STUB}" {command} "$@"\n')
         wrapper.chmod(0o755)

@@ -1,12 +1,13 @@
-"""A recording stand-in for a command the workflows call out to (`gh`, `npx`, `streamlit`).
+"""A recording stand-in for a command the pipelines call out to (`gh`, `npx`, `streamlit`,
+and for GitLab `curl` and `apt-get`).
 
 Installed on the PATH as `NAME` by a one-line wrapper (`exec python stub.py NAME "$@"`). Each
 call appends one JSON line to `$STUB_DIR/calls.jsonl`: the command, its arguments, its working
-directory, the bodies of the files it was given (`--body-file F`, `-F name=@F`) and which of the
-watched variables were set (never their values). The output comes from
+directory, the bodies of the files it was given (`--body-file F`, `-F name=@F`,
+`--data-urlencode name@F`) and which of the watched variables were set (never their values). The output comes from
 `$STUB_DIR/responses.json`: a list of `{"command", "match" (a regex over the arguments joined by
-spaces), "env" (variables that must have these values), "stdout", "exit"}`, the first that fits;
-none fits: no output, exit 0.
+spaces), "env" (variables that must have these values), "stdout", "exit", "output_file" (copied
+to the `-o` argument)}`, the first that fits; none fits: no output, exit 0.
 """
 
 import json
@@ -29,6 +30,9 @@ def bodies(args: list[str]) -> dict[str, str]:
             found[key] = Path(path).read_text()
         elif arg in ("--body", "-b", "--comment", "-c"):
             found[arg.lstrip("-")] = following
+        elif arg == "--data-urlencode" and "@" in following.split("=", 1)[0]:
+            key, path = following.split("@", 1)
+            found[key] = Path(path).read_text()
     return found
 
 
@@ -54,6 +58,10 @@ def main() -> int:
             continue
         if any(os.environ.get(k) != v for k, v in (response.get("env") or {}).items()):
             continue
+        if "output_file" in response:
+            # curl -o FILE: the response body written there.
+            target = Path(args[args.index("-o") + 1])
+            target.write_bytes(Path(response["output_file"]).read_bytes())
         sys.stdout.write(response.get("stdout", ""))
         return int(response.get("exit", 0))
     return 0
