@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from runner import Runner
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,7 +44,9 @@ def tenantform_bin() -> Path:
     if not binary.is_absolute():
         binary = REPO / binary
     if not os.access(binary, os.X_OK):
-        pytest.fail(f"tenantform binary not found at {binary}: build it (cargo build) or set TENANTFORM_BIN")
+        pytest.fail(
+            f"tenantform binary not found at {binary}: build it (cargo build) or set TENANTFORM_BIN"
+        )
     return binary
 
 
@@ -257,7 +258,9 @@ def tenants(tmp_path: Path, repo: Path):
     binary = tenantform_bin()
     # Different credentials per tenant: a workflow that gave dev's to prod's file would fail.
     dev = Emulator("dev", tmp_path / "emulator-dev", "dev-tenantform-m2m", "dev-secret-5f1c0a9e7d")
-    prod = Emulator("prod", tmp_path / "emulator-prod", "prod-tenantform-m2m", "prod-secret-93b2e4d8c6")
+    prod = Emulator(
+        "prod", tmp_path / "emulator-prod", "prod-tenantform-m2m", "prod-secret-93b2e4d8c6"
+    )
     started = []
     try:
         for emulator in (dev, prod):
@@ -286,7 +289,8 @@ def runner(tmp_path: Path, repo: Path, tenants: Tenants, stubs: Stubs) -> Runner
     home.mkdir()
     # The machine's PATH without any tenantform of its own: only the install step provides it.
     system_path = [
-        d for d in os.environ.get("PATH", "/usr/bin:/bin").split(os.pathsep)
+        d
+        for d in os.environ.get("PATH", "/usr/bin:/bin").split(os.pathsep)
         if d and not (Path(d) / "tenantform").exists()
     ]
     base_env = clean_env(

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from runner import BASH, STEP_TIMEOUT_S, WorkflowError
 
 
@@ -74,11 +73,15 @@ class GitLabPipeline:
 
     def job_definition(self, name: str) -> dict[str, Any]:
         job = self.spec[name]
-        for parent in [job["extends"]] if isinstance(job.get("extends"), str) else job.get("extends", []):
+        for parent in (
+            [job["extends"]] if isinstance(job.get("extends"), str) else job.get("extends", [])
+        ):
             job = _deep_merge(self.spec[parent], {k: v for k, v in job.items() if k != "extends"})
         return job
 
-    def run_job(self, name: str, variables: dict[str, str], *, play: bool = False) -> list[GitLabJob]:
+    def run_job(
+        self, name: str, variables: dict[str, str], *, play: bool = False
+    ) -> list[GitLabJob]:
         """Runs the job `name` (each of its matrix jobs) as a pipeline with `variables` would.
         A manual job runs only when `play` (a person pressed play)."""
         job = self.job_definition(name)
@@ -97,7 +100,17 @@ class GitLabPipeline:
         results = []
         for matrix in matrices:
             key = name if not matrix else f"{name}: [{', '.join(matrix.values())}]"
-            results.append(self._run(key, job, {**env, **{k: str(v) for k, v in (job.get("variables") or {}).items()}, **matrix}))
+            results.append(
+                self._run(
+                    key,
+                    job,
+                    {
+                        **env,
+                        **{k: str(v) for k, v in (job.get("variables") or {}).items()},
+                        **matrix,
+                    },
+                )
+            )
         return results
 
     def _run(self, key: str, job: dict[str, Any], variables: dict[str, str]) -> GitLabJob:
@@ -109,7 +122,9 @@ class GitLabPipeline:
         installed.mkdir(parents=True)
         (installed / "tenantform").symlink_to(self.tenantform)
         default = self.spec.get("default") or {}
-        lines = list(job.get("before_script", default.get("before_script", []))) + list(job["script"])
+        lines = list(job.get("before_script", default.get("before_script", []))) + list(
+            job["script"]
+        )
         script = workspace.parent / f"gitlab-job-{self._counter}.sh"
         script.write_text("\n".join(lines) + "\n")
         completed = subprocess.run(

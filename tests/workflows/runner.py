@@ -274,6 +274,9 @@ class JobResult:
     summary: str = ""
     workspace: Path | None = None
     definition: dict[str, Any] = field(default_factory=dict)
+    # `environment:` and `concurrency:` as GitHub evaluates them for this job (matrix included).
+    environment: Any = None
+    concurrency: Any = None
 
     def step(self, key: str) -> StepResult:
         for step in self.steps:
@@ -399,7 +402,14 @@ class Runner:
         contexts["env"] = dict(env)
         env.update({k: _as_text(v) for k, v in interpolate(job.get("env") or {}, contexts).items()})
         contexts["env"] = dict(env)
-        result = JobResult(key=key, result="success", workspace=workspace, definition=job)
+        result = JobResult(
+            key=key,
+            result="success",
+            workspace=workspace,
+            definition=job,
+            environment=interpolate(job.get("environment"), contexts),
+            concurrency=interpolate(job.get("concurrency"), contexts),
+        )
         job_env: dict[str, str] = {}
         path_additions: list[str] = []
         status = Status()
@@ -410,7 +420,11 @@ class Runner:
                 outcome = StepResult(name=name, id=step_id, ran=False, outcome="skipped")
                 result.steps.append(outcome)
                 if step_id:
-                    contexts["steps"][step_id] = {"outcome": "skipped", "conclusion": "skipped", "outputs": {}}
+                    contexts["steps"][step_id] = {
+                        "outcome": "skipped",
+                        "conclusion": "skipped",
+                        "outputs": {},
+                    }
                 continue
             step_env = dict(env)
             step_env.update(job_env)
@@ -438,7 +452,9 @@ class Runner:
             }
             process_env["PATH"] = os.pathsep.join(path_additions + [self.base_env["PATH"]])
             if "run" in step:
-                outcome = self._run_step(name, step_id, step, contexts, process_env, workspace, temp, index)
+                outcome = self._run_step(
+                    name, step_id, step, contexts, process_env, workspace, temp, index
+                )
             elif "uses" in step:
                 outcome = self._uses_step(
                     name, step_id, step, contexts, workspace, tools, path_additions, run, artifacts
@@ -531,8 +547,10 @@ def _upload(runner: Runner, inputs, workspace: Path, tools, path_additions, run,
     name = inputs.get("name", "artifact")
     source = workspace / str(inputs["path"])
     stored = runner.scratch / "artifacts" / run.run_id / name
-    files = [p for p in source.rglob("*") if p.is_file()] if source.is_dir() else (
-        [source] if source.is_file() else []
+    files = (
+        [p for p in source.rglob("*") if p.is_file()]
+        if source.is_dir()
+        else ([source] if source.is_file() else [])
     )
     if not files:
         if inputs.get("if-no-files-found", "warn") == "error":
@@ -555,7 +573,9 @@ def _download(runner: Runner, inputs, workspace: Path, tools, path_additions, ru
     source_run = runner.runs.get(run_id)
     if source_run is None or name not in source_run.artifacts:
         return f"unable to find an artifact named {name!r} in run {run_id}"
-    shutil.copytree(source_run.artifacts[name], workspace / str(inputs.get("path", ".")), dirs_exist_ok=True)
+    shutil.copytree(
+        source_run.artifacts[name], workspace / str(inputs.get("path", ".")), dirs_exist_ok=True
+    )
     return None
 
 
@@ -580,7 +600,9 @@ def _job_order(jobs: dict[str, Any]) -> list[str]:
     order: list[str] = []
     while len(order) < len(jobs):
         ready = [
-            j for j in jobs if j not in order and all(n in order for n in _as_list(jobs[j].get("needs")))
+            j
+            for j in jobs
+            if j not in order and all(n in order for n in _as_list(jobs[j].get("needs")))
         ]
         if not ready:
             raise WorkflowError("jobs have a cycle in `needs`")

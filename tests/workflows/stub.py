@@ -4,8 +4,8 @@ and for GitLab `curl` and `apt-get`).
 Installed on the PATH as `NAME` by a one-line wrapper (`exec python stub.py NAME "$@"`). Each
 call appends one JSON line to `$STUB_DIR/calls.jsonl`: the command, its arguments, its working
 directory, the bodies of the files it was given (`--body-file F`, `-F name=@F`,
-`--data-urlencode name@F`) and which of the watched variables were set (never their values). The output comes from
-`$STUB_DIR/responses.json`: a list of `{"command", "match" (a regex over the arguments joined by
+`--data-urlencode name@F`) and which of the watched variables were set (never their values).
+The output comes from `$STUB_DIR/responses.json`: a list of `{"command", "match" (a regex over the arguments joined by
 spaces), "env" (variables that must have these values), "stdout", "exit", "output_file" (copied
 to the `-o` argument)}`, the first that fits; none fits: no output, exit 0.
 """

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, Stubs, Tenants, clean_env
 from gitlab import GitLabPipeline
 from test_workflows import (
@@ -39,7 +38,8 @@ def pipeline(tmp_path: Path, repo: Path, tenants: Tenants, stubs: Stubs) -> GitL
     home = tmp_path / "gitlab-home"
     home.mkdir()
     system_path = [
-        d for d in os.environ.get("PATH", "/usr/bin:/bin").split(os.pathsep)
+        d
+        for d in os.environ.get("PATH", "/usr/bin:/bin").split(os.pathsep)
         if d and not (Path(d) / "tenantform").exists()
     ]
     return GitLabPipeline(
@@ -99,7 +99,9 @@ def test_gitlab_merge_request_note_then_the_default_branch_applies_the_saved_pla
     body = posted[0]["bodies"]["body"]
     assert body.startswith(MARKER)
     summary = summary_lines(body)
-    assert summary["tenants/dev.yaml"].startswith("Plan: 0 to create, 1 to update, 0 to delete"), body
+    assert summary["tenants/dev.yaml"].startswith("Plan: 0 to create, 1 to update, 0 to delete"), (
+        body
+    )
     assert summary["tenants/prod.yaml"].startswith("No changes"), body
     assert sorted(p.name for p in plan.artifacts) == ["plan-comment.md", "plans"]
     assert tenants.dev.writes_since(marks["dev"]) == []
@@ -109,7 +111,9 @@ def test_gitlab_merge_request_note_then_the_default_branch_applies_the_saved_pla
     # The next push finds its note among the others (real jq over GitLab's answer) and edits it.
     stubs.clear()
     existing = [{"id": 98, "body": "LGTM"}, {"id": 99, "body": f"{MARKER}\nan older plan"}]
-    stubs.respond([{"command": "curl", "match": rf"{notes}\?per_page=100$", "stdout": json.dumps(existing)}])
+    stubs.respond(
+        [{"command": "curl", "match": rf"{notes}\?per_page=100$", "stdout": json.dumps(existing)}]
+    )
     [again] = pipeline.run_job("plan", merge_request)
     assert again.status == "success", again.output
     assert not curl_calls(stubs, "POST")
@@ -158,7 +162,9 @@ def test_gitlab_stale_saved_plan_is_refused_and_planned_again(
     tenants.apply_files()
     change_dev_name(repo)
     plans = tmp_path / "saved"
-    made = tenants.tenantform("plan", "tenants/dev.yaml", "--out", str(plans / "plans" / "dev.plan.json"))
+    made = tenants.tenantform(
+        "plan", "tenants/dev.yaml", "--out", str(plans / "plans" / "dev.plan.json")
+    )
     assert made.returncode == 0, made.stdout + made.stderr
     archive = tmp_path / "artifacts.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
@@ -167,7 +173,11 @@ def test_gitlab_stale_saved_plan_is_refused_and_planned_again(
     mark = tenants.dev.mark()
     stubs.respond(
         [
-            {"command": "curl", "match": r"/merge_requests$", "stdout": json.dumps([{"iid": PR_NUMBER}])},
+            {
+                "command": "curl",
+                "match": r"/merge_requests$",
+                "stdout": json.dumps([{"iid": PR_NUMBER}]),
+            },
             {"command": "curl", "match": r"/download\?job=plan$", "output_file": str(archive)},
         ]
     )
@@ -209,7 +219,11 @@ def test_gitlab_job_scripts_pass_shellcheck():
     """Each job's lines as the runner runs them (before_script, then script) in one bash."""
     spec = yaml.safe_load(GITLAB_CI.read_text())
     before = spec["default"]["before_script"]
-    scripts = {name: job["script"] for name, job in spec.items() if isinstance(job, dict) and "script" in job}
+    scripts = {
+        name: job["script"]
+        for name, job in spec.items()
+        if isinstance(job, dict) and "script" in job
+    }
     assert sorted(scripts) == [".apply", "drift", "plan", "validate"]
     for name, lines in scripts.items():
         checked = subprocess.run(

@@ -66,7 +66,10 @@ def merge_run(runner: Runner, tenants: Tenants, stubs: Stubs) -> WorkflowRun:
     # request's successful plan run.
     stubs.respond(
         [
-            {"match": rf"^api repos/{REPOSITORY}/commits/{MERGE_SHA}/pulls ", "stdout": f"{PR_HEAD_SHA}\n"},
+            {
+                "match": rf"^api repos/{REPOSITORY}/commits/{MERGE_SHA}/pulls ",
+                "stdout": f"{PR_HEAD_SHA}\n",
+            },
             {
                 "match": rf"^run list --workflow tenantform-plan\.yml --commit {PR_HEAD_SHA} --status success ",
                 "stdout": f"{PLAN_RUN_ID}\n",
@@ -87,7 +90,9 @@ def change_dev_name(repo: Path) -> None:
     dev = repo / "tenants" / "dev.yaml"
     text = dev.read_text()
     assert f"friendly_name: {DEV_NAME_BEFORE}" in text
-    dev.write_text(text.replace(f"friendly_name: {DEV_NAME_BEFORE}", f"friendly_name: {DEV_NAME_AFTER}"))
+    dev.write_text(
+        text.replace(f"friendly_name: {DEV_NAME_BEFORE}", f"friendly_name: {DEV_NAME_AFTER}")
+    )
 
 
 def summary_lines(body: str) -> dict[str, str]:
@@ -137,7 +142,9 @@ def test_pull_request_with_a_change_comments_it_and_the_merge_applies_the_saved_
     assert body.startswith(MARKER), body[:200]
     assert len(body) < GITHUB_COMMENT_LIMIT
     summary = summary_lines(body)
-    assert summary["tenants/dev.yaml"].startswith("Plan: 0 to create, 1 to update, 0 to delete"), body
+    assert summary["tenants/dev.yaml"].startswith("Plan: 0 to create, 1 to update, 0 to delete"), (
+        body
+    )
     assert summary["tenants/prod.yaml"].startswith("No changes"), body
     assert "friendly_name" in body and DEV_NAME_AFTER in body and DEV_NAME_BEFORE in body
     assert posted[0]["env_set"] == ["GH_REPO", "GH_TOKEN"]
@@ -161,6 +168,10 @@ def test_pull_request_with_a_change_comments_it_and_the_merge_applies_the_saved_
     assert dev_job.result == "success", dev_job.log()
     assert prod_job.result == "success", prod_job.log()
     assert dev_job.step("apply").ran and not dev_job.step("Plan again and stop for review").ran
+    # Each tenant's job has its environment (its secrets, prod's reviewers) and its own queue.
+    assert (dev_job.environment, prod_job.environment) == ("dev", "prod")
+    assert dev_job.concurrency == {"group": "tenantform-apply-dev", "cancel-in-progress": False}
+    assert prod_job.concurrency == {"group": "tenantform-apply-prod", "cancel-in-progress": False}
     # The saved plan reached the tenant: one tenant-settings update on dev, nothing on prod.
     assert friendly_name(tenants.dev) == DEV_NAME_AFTER
     assert tenants.dev.writes_since(marks["dev"]) == ["PATCH /api/v2/tenants/settings"]
@@ -174,7 +185,9 @@ def test_pull_request_without_a_change_says_no_changes_in_the_comment_it_updates
 ):
     tenants.apply_files()
     # An earlier push of this pull request left the comment 4242.
-    stubs.respond([{"match": rf"^api repos/{REPOSITORY}/issues/{PR_NUMBER}/comments ", "stdout": "4242\n"}])
+    stubs.respond(
+        [{"match": rf"^api repos/{REPOSITORY}/issues/{PR_NUMBER}/comments ", "stdout": "4242\n"}]
+    )
 
     run = pull_request_run(runner, tenants)
 
@@ -216,7 +229,9 @@ def test_a_stale_saved_plan_is_refused_at_merge_nothing_is_written_and_it_is_pla
     # The job planned again, for review, and stopped.
     replan = dev_job.step("Plan again and stop for review")
     assert replan.ran and replan.outcome == "failure"
-    assert "Renamed in the dashboard" in replan.stdout and DEV_NAME_AFTER in replan.stdout, dev_job.log()
+    assert "Renamed in the dashboard" in replan.stdout and DEV_NAME_AFTER in replan.stdout, (
+        dev_job.log()
+    )
     assert MARKER in dev_job.summary and "Renamed in the dashboard" in dev_job.summary
     # prod's saved plan (no changes) was current: its job went ahead, untouched by dev's refusal.
     prod_job = merge.job("apply (prod)")
@@ -262,21 +277,39 @@ def test_drift_opens_an_issue_then_updates_it_and_fails_the_nightly_job(
     assert args[args.index("--label") + 1] == "tenantform-drift"
     body = created[0]["bodies"]["body"]
     assert "https://evil.example/cb" in body and "callbacks" in body, body
-    assert not [c for c in stubs.calls("gh") if c["args"][:2] in (["issue", "close"], ["issue", "edit"])]
+    assert not [
+        c for c in stubs.calls("gh") if c["args"][:2] in (["issue", "close"], ["issue", "edit"])
+    ]
 
     # Second night: prod's issue is open (12) and still drifting; dev has an old one (11) and
     # is in line again.
     stubs.clear()
     stubs.respond(
         [
-            {"match": "^issue list ", "env": {"TITLE": "Drift in the prod Auth0 tenant"}, "stdout": "12\n"},
-            {"match": "^issue list ", "env": {"TITLE": "Drift in the dev Auth0 tenant"}, "stdout": "11\n"},
+            {
+                "match": "^issue list ",
+                "env": {"TITLE": "Drift in the prod Auth0 tenant"},
+                "stdout": "12\n",
+            },
+            {
+                "match": "^issue list ",
+                "env": {"TITLE": "Drift in the dev Auth0 tenant"},
+                "stdout": "11\n",
+            },
         ]
     )
     run = nightly("9102")
     assert run.job("drift (prod)").result == "failure"
-    calls = [c["args"][:3] for c in stubs.calls("gh") if c["args"][0] == "issue" and c["args"][1] != "list"]
-    assert sorted(calls) == [["issue", "close", "11"], ["issue", "comment", "12"], ["issue", "edit", "12"]], calls
+    calls = [
+        c["args"][:3]
+        for c in stubs.calls("gh")
+        if c["args"][0] == "issue" and c["args"][1] != "list"
+    ]
+    assert sorted(calls) == [
+        ["issue", "close", "11"],
+        ["issue", "comment", "12"],
+        ["issue", "edit", "12"],
+    ], calls
     edited = next(c for c in stubs.calls("gh") if c["args"][:2] == ["issue", "edit"])
     assert "https://evil.example/cb" in edited["bodies"]["body"]
     # The nightly job only reads.
@@ -290,7 +323,9 @@ def test_deploy_renders_as_the_start_command_does_then_deploys(
 ):
     tenants.apply_files()
     # The dashboard application's credentials, as the PaaS service's variables hold them.
-    clients = tenants.prod.api("GET", "clients?fields=client_id,client_secret,name&include_fields=true")
+    clients = tenants.prod.api(
+        "GET", "clients?fields=client_id,client_secret,name&include_fields=true"
+    )
     dashboard = next(c for c in clients if c["name"] == "Acme Dashboard")
     app_secrets = {
         "STREAMLIT_AUTH_CLIENT_ID": dashboard["client_id"],
@@ -321,13 +356,17 @@ def test_deploy_renders_as_the_start_command_does_then_deploys(
     check = job.workspace.parent / "temp" / "start-check" / ".streamlit" / "secrets.toml"
     assert tomllib.loads(check.read_text())["auth"]["auth0"]["client_id"] == dashboard["client_id"]
     deployed = stubs.calls("npx")
-    assert [c["args"] for c in deployed] == [["--yes", "@railway/cli@4", "up", "--ci", "--service", "dashboard"]]
+    assert [c["args"] for c in deployed] == [
+        ["--yes", "@railway/cli@4", "up", "--ci", "--service", "dashboard"]
+    ]
     assert deployed[0]["env_set"] == ["RAILWAY_TOKEN"]
 
     # On the PaaS: the Procfile's start command, with the service's variables, renders the
     # secrets and starts Streamlit (a stub here) on $PORT.
     procfile = (repo / "Procfile").read_text()
-    command = next(line[len("web:") :].strip() for line in procfile.splitlines() if line.startswith("web:"))
+    command = next(
+        line[len("web:") :].strip() for line in procfile.splitlines() if line.startswith("web:")
+    )
     service = tmp_path / "service"
     subprocess.run(["cp", "-r", str(repo), str(service)], check=True)
     mark = tenants.prod.mark()
@@ -357,7 +396,10 @@ def test_deploy_renders_as_the_start_command_does_then_deploys(
     assert auth["cookie_secret"] == "c" * 64
     assert auth["auth0"]["client_id"] == dashboard["client_id"]
     assert auth["auth0"]["client_secret"] == dashboard["client_secret"]
-    assert auth["auth0"]["server_metadata_url"] == f"{tenants.prod.domain}/.well-known/openid-configuration"
+    assert (
+        auth["auth0"]["server_metadata_url"]
+        == f"{tenants.prod.domain}/.well-known/openid-configuration"
+    )
     # Rendering from the environment needs no tenant: not one request reached it.
     assert tenants.prod.mark() == mark
     assert_no_secret(tenants, started.stdout, started.stderr, job.log())
