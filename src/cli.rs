@@ -23,7 +23,8 @@ pub struct OutputArgs {
     #[arg(long, short, global = true)]
     pub quiet: bool,
 
-    /// Print more detail (requests made, timings).
+    /// Print more detail: each Management API request (method, path, status, duration,
+    /// rate limit remaining) and timings, on stderr.
     #[arg(long, short, global = true)]
     pub verbose: bool,
 
@@ -64,23 +65,33 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Schema,
 
-    /// Show what would change to make the live tenant match the file.
+    /// Show what would change to make each live tenant match its file.
     ///
-    /// Reads the tenant through the Management API (read-only) and prints every field that
-    /// differs. With --detailed-exitcode: 0 no changes, 2 changes, 1 error.
+    /// Reads each tenant through the Management API (read-only) and prints every field that
+    /// differs; several tenants are planned at once. With --detailed-exitcode: 0 no changes,
+    /// 2 changes, 1 error (in any tenant).
     ///
     /// Example: tenantform plan tenants/prod.yaml --format markdown --detailed-exitcode
+    ///          tenantform plan --out plans/        (every tenants/*.yaml)
     #[command(verbatim_doc_comment)]
     Plan(PlanArgs),
 
-    /// Make the live tenant match the file, then verify by planning again.
+    /// Make each live tenant match its file, then verify by planning again.
     ///
     /// Shows the plan and asks for confirmation on a terminal; elsewhere needs --auto-approve.
+    /// Several tenants are applied at once (with --auto-approve).
     ///
     /// Example: tenantform apply tenants/dev.yaml --auto-approve
     ///          tenantform apply --plan plan.json --auto-approve
+    ///          tenantform apply --plan plans/ --auto-approve --format json
     #[command(verbatim_doc_comment)]
     Apply(ApplyArgs),
+
+    /// Print saved plans (from `plan --out`), without any network access.
+    ///
+    /// Example: tenantform show plans/ --format markdown > comment.md
+    #[command(verbatim_doc_comment)]
+    Show(ShowArgs),
 
     /// Write .streamlit/secrets.toml and .env for one environment of the app.
     ///
@@ -118,6 +129,37 @@ pub enum Command {
     /// Example: tenantform actions test
     #[command(verbatim_doc_comment)]
     Actions(ActionsArgs),
+
+    /// Print a shell completion script.
+    ///
+    /// Example: tenantform completions bash > /etc/bash_completion.d/tenantform
+    ///          tenantform completions zsh > "${fpath[1]}/_tenantform"
+    #[command(verbatim_doc_comment)]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff).
+    ///
+    /// Example: tenantform man > /usr/local/share/man/man1/tenantform.1
+    #[command(verbatim_doc_comment)]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A saved plan, or a directory of `*.plan.json`.
+    #[arg(value_name = "PLAN.json|DIR")]
+    pub plan: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    pub format: PlanFormat,
 }
 
 #[derive(Debug, Args)]
@@ -178,19 +220,23 @@ pub struct ValidateArgs {
     pub strict: bool,
 }
 
-/// How to reach the tenant's Management API. Names are the runbook's environment variables.
-#[derive(Debug, Args, Clone)]
+/// How to reach the tenant's Management API. Each value is, in this order: the option, the
+/// tenant file's `auth0:` block, the runbook's environment variable (docs/ci.md).
+#[derive(Debug, Args, Clone, Default)]
 pub struct ConnectionArgs {
     /// The tenant's domain, e.g. acme.eu.auth0.com (http:// only for loopback addresses).
-    #[arg(long, env = "AUTH0_DOMAIN")]
+    /// Default: the tenant file's auth0.domain, else AUTH0_DOMAIN.
+    #[arg(long)]
     pub domain: Option<String>,
 
     /// Client id of the M2M application tenantform authenticates as.
-    #[arg(long, env = "AUTH0_M2M_CLIENT_ID")]
+    /// Default: the tenant file's auth0.client_id, else AUTH0_M2M_CLIENT_ID.
+    #[arg(long)]
     pub client_id: Option<String>,
 
-    /// Client secret of that M2M application.
-    #[arg(long, env = "AUTH0_M2M_CLIENT_SECRET", hide_env_values = true)]
+    /// Client secret of that M2M application (prefer the variable: options show in `ps`).
+    /// Default: the tenant file's auth0.client_secret, else AUTH0_M2M_CLIENT_SECRET.
+    #[arg(long)]
     pub client_secret: Option<String>,
 }
 
@@ -203,8 +249,8 @@ pub enum PlanFormat {
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// The tenant file.
-    pub file: PathBuf,
+    /// Tenant files (default: every tenants/*.yaml that is not a layer another extends).
+    pub files: Vec<PathBuf>,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -217,8 +263,10 @@ pub struct PlanArgs {
     #[arg(long)]
     pub detailed_exitcode: bool,
 
-    /// Save the plan (with a fingerprint of the live state) for `apply --plan`.
-    #[arg(long, value_name = "PLAN.json")]
+    /// Save the plan (with a fingerprint of the live state) for `apply --plan`: to this file
+    /// with one tenant file, else (or for a directory, or a path ending in /) one
+    /// DIR/<file stem>.plan.json per tenant.
+    #[arg(long, value_name = "PLAN.json|DIR")]
     pub out: Option<PathBuf>,
 
     /// Also list live resources the file does not manage.
@@ -238,15 +286,27 @@ pub struct PlanArgs {
     pub strict: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ApplyFormat {
+    Human,
+    /// One JSON document on stdout: applied, failed and pending changes per tenant.
+    Json,
+}
+
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    /// The tenant file (not needed with --plan).
-    #[arg(required_unless_present = "plan")]
-    pub file: Option<PathBuf>,
+    /// Tenant files (default: every tenants/*.yaml that is not a layer another extends; with
+    /// --plan, the plan's own file or none).
+    pub files: Vec<PathBuf>,
 
-    /// Execute this saved plan exactly (refused if the tenant changed since).
-    #[arg(long, value_name = "PLAN.json")]
+    /// Execute this saved plan exactly, or each DIR/*.plan.json (with the tenant file of the
+    /// same stem); a tenant that changed since its plan was made is refused.
+    #[arg(long, value_name = "PLAN.json|DIR")]
     pub plan: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ApplyFormat::Human)]
+    pub format: ApplyFormat,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -284,7 +344,7 @@ pub struct ApplyArgs {
     /// Before planning, resolve applications that share a declared name (left by concurrent
     /// applies): keep the lowest client_id, move the others' grants and connections to it,
     /// delete them; refused, with nothing changed, for one that is not configured identically.
-    #[arg(long, conflicts_with = "plan", requires = "file")]
+    #[arg(long, conflicts_with = "plan")]
     pub resolve_duplicates: bool,
 }
 

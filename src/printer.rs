@@ -4,6 +4,7 @@
 
 use std::fmt::Display;
 use std::io::{BufRead as _, IsTerminal as _, Write};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anstream::AutoStream;
@@ -25,6 +26,18 @@ pub struct Printer {
     /// ANSI colors on stderr (diagnostics, warnings, errors).
     stderr_color: bool,
     progress: bool,
+    /// When set, lines are kept here instead of printed ([`Printer::capturing`]).
+    captured: Option<Captured>,
+}
+
+/// The lines a capturing printer kept, in order, for [`Printer::replay`].
+#[derive(Debug, Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<(Stream, String)>>>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    Stdout,
+    Stderr,
 }
 
 impl Printer {
@@ -39,6 +52,7 @@ impl Printer {
             stdout_color: colored(args.color, &std::io::stdout()),
             stderr_color: colored(args.color, &std::io::stderr()),
             progress,
+            captured: None,
         }
     }
 
@@ -50,11 +64,43 @@ impl Printer {
             stdout_color: false,
             stderr_color: false,
             progress: false,
+            captured: None,
+        }
+    }
+
+    /// A printer with the same settings that keeps its lines instead of printing them, so
+    /// that work done at the same time as other work (one tenant among several) prints as one
+    /// group afterwards. It draws no progress bar and cannot ask anything.
+    pub fn capturing(&self) -> (Printer, Captured) {
+        let captured = Captured::default();
+        let printer = Printer {
+            progress: false,
+            captured: Some(captured.clone()),
+            ..self.clone()
+        };
+        (printer, captured)
+    }
+
+    /// Prints what a capturing printer kept, in order; with `stdout_to_stderr`, its stdout
+    /// lines go to stderr (when stdout is reserved for one machine-readable document).
+    pub fn replay(&self, captured: &Captured, stdout_to_stderr: bool) {
+        let lines = std::mem::take(&mut *captured.0.lock().expect("not poisoned"));
+        for (stream, line) in lines {
+            if stream == Stream::Stdout && !stdout_to_stderr {
+                self.stdout(line);
+            } else {
+                self.stderr(line);
+            }
         }
     }
 
     pub fn is_quiet(&self) -> bool {
         self.quiet
+    }
+
+    /// Whether `--verbose` detail is printed.
+    pub fn is_verbose(&self) -> bool {
+        self.verbose && !self.quiet
     }
 
     /// The command's result: always printed, on stdout.
@@ -147,7 +193,7 @@ impl Printer {
     /// Asks `question` on stderr and reads one line from stdin; `None` when stdin is not a
     /// terminal (there is nobody to ask).
     pub fn ask(&self, question: &str) -> std::io::Result<Option<String>> {
-        if !std::io::stdin().is_terminal() {
+        if self.captured.is_some() || !std::io::stdin().is_terminal() {
             return Ok(None);
         }
         let mut stderr = stream(std::io::stderr().lock(), self.stderr_color);
@@ -185,6 +231,10 @@ impl Printer {
     }
 
     fn stdout(&self, line: impl Display) {
+        if let Some(captured) = &self.captured {
+            captured.push(Stream::Stdout, line);
+            return;
+        }
         write_line(
             &mut stream(std::io::stdout().lock(), self.stdout_color),
             line,
@@ -192,10 +242,23 @@ impl Printer {
     }
 
     fn stderr(&self, line: impl Display) {
+        if let Some(captured) = &self.captured {
+            captured.push(Stream::Stderr, line);
+            return;
+        }
         write_line(
             &mut stream(std::io::stderr().lock(), self.stderr_color),
             line,
         );
+    }
+}
+
+impl Captured {
+    fn push(&self, stream: Stream, line: impl Display) {
+        self.0
+            .lock()
+            .expect("not poisoned")
+            .push((stream, line.to_string()));
     }
 }
 

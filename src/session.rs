@@ -1,18 +1,29 @@
 //! What a command that talks to a tenant does first: load the tenant file with its secrets
-//! (any error stops it before a single request is sent), and connect.
+//! (any error stops it before a single request is sent), work out which tenant and
+//! credentials to use, and connect.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Context as _;
+use secrecy::SecretString;
 
-use crate::api::{ConnectionSettings, ManagementClient};
+use crate::api::{ConnectionSettings, ManagementClient, RequestEvent, RequestObserver};
 use crate::cli::ConnectionArgs;
 use crate::printer::Printer;
-use tenantform_core::model::LoadedTenant;
 use tenantform_core::model::load::LoadOptions;
 use tenantform_core::model::validate::load_and_check;
+use tenantform_core::model::variables::{Variables, references};
+use tenantform_core::model::{Auth0Target, LoadedTenant};
 
-/// Loads and checks `path` with its secrets required, printing its diagnostics.
+/// The runbook's variables, the last source of each connection value.
+const DOMAIN_VAR: &str = "AUTH0_DOMAIN";
+const CLIENT_ID_VAR: &str = "AUTH0_M2M_CLIENT_ID";
+const CLIENT_SECRET_VAR: &str = "AUTH0_M2M_CLIENT_SECRET";
+
+/// Loads and checks `path` with its secrets required, printing its diagnostics. The variables
+/// of the `auth0:` block are checked when connecting ([`connection_settings`]): an option may
+/// replace them.
 pub fn load_for_tenant(
     path: &Path,
     strict: bool,
@@ -37,11 +48,166 @@ pub fn load_for_tenant(
     }
 }
 
-/// Connects to the tenant named by `--domain`/`AUTH0_DOMAIN` with the M2M credentials.
-pub async fn connect(args: &ConnectionArgs) -> anyhow::Result<ManagementClient> {
-    let settings = ConnectionSettings::from_args(args)?;
+/// Where each connection value comes from: the option, else the tenant file's `auth0:` block
+/// (all three values, when it is there), else the `AUTH0_*` environment variables. A block
+/// value the options do not replace must have its variables set (each unset one is reported
+/// at its place in the file).
+pub fn connection_settings(
+    args: &ConnectionArgs,
+    tenant: Option<&LoadedTenant>,
+    printer: &Printer,
+) -> anyhow::Result<ConnectionSettings> {
+    let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let block = tenant.and_then(|loaded| loaded.tenant.auth0.as_ref().map(|t| (loaded, t)));
+    let (domain, client_id, client_secret, source) = match block {
+        Some((loaded, target)) => {
+            check_block_variables(loaded, target, args, printer)?;
+            let secret = target.client_secret.expose().map(str::to_owned);
+            (
+                Some(target.domain.clone()),
+                Some(target.client_id.clone()),
+                secret,
+                format!("the auth0: block of {}", loaded.path.display()),
+            )
+        }
+        None => (
+            from_env(DOMAIN_VAR),
+            from_env(CLIENT_ID_VAR),
+            from_env(CLIENT_SECRET_VAR),
+            "the environment".to_owned(),
+        ),
+    };
+    let pick = |option: &Option<String>, fallback: Option<String>, what: &str| {
+        option.clone().or(fallback).ok_or_else(|| {
+            anyhow::anyhow!(
+                "missing {what}: pass the option, declare it in the tenant file's auth0: block or set the variable (docs/ci.md)"
+            )
+        })
+    };
+    let domain = pick(&args.domain, domain, "AUTH0_DOMAIN (--domain)")?;
+    let client_id = pick(
+        &args.client_id,
+        client_id,
+        "AUTH0_M2M_CLIENT_ID (--client-id)",
+    )?;
+    let client_secret = pick(
+        &args.client_secret,
+        client_secret,
+        "AUTH0_M2M_CLIENT_SECRET (--client-secret)",
+    )?;
+    let described = if args.domain.is_some() {
+        "--domain".to_owned()
+    } else {
+        source
+    };
+    ConnectionSettings::new(&domain, client_id, SecretString::from(client_secret))
+        .with_context(|| format!("the domain from {described}"))
+}
+
+/// Every `${VAR}` of the block's values that are used (not replaced by an option) and not
+/// set, as errors at their place in the file.
+fn check_block_variables(
+    loaded: &LoadedTenant,
+    target: &Auth0Target,
+    args: &ConnectionArgs,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    let variables = Variables::for_tenant_file(&loaded.path).map_err(anyhow::Error::msg)?;
+    let mut unset: Vec<(&str, String)> = Vec::new();
+    for (field, value, replaced) in [
+        ("auth0.domain", &target.domain, args.domain.is_some()),
+        (
+            "auth0.client_id",
+            &target.client_id,
+            args.client_id.is_some(),
+        ),
+    ] {
+        if !replaced {
+            // Loading left a reference whose variable is unset as it was written.
+            unset.extend(references(value).iter().map(|r| (field, r.name.to_owned())));
+        }
+    }
+    if args.client_secret.is_none() && target.client_secret.expose().is_none() {
+        unset.push(("auth0.client_secret", target.client_secret.var().to_owned()));
+    }
+    if unset.is_empty() {
+        return Ok(());
+    }
+    let diagnostics: Vec<_> = unset
+        .iter()
+        .map(|(field, name)| {
+            loaded.error_at(
+                "undefined-variable",
+                field,
+                format!(
+                    "undefined variable `{name}`: set it in {} (or pass the matching option)",
+                    variables.where_to_set()
+                ),
+            )
+        })
+        .collect();
+    printer.diagnostics(&diagnostics);
+    anyhow::bail!(
+        "{}: the auth0: block needs {}; nothing was sent to the tenant",
+        loaded.path.display(),
+        unset
+            .iter()
+            .map(|(_, name)| name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// Connects with the settings of `args` and the environment (no tenant file), logging each
+/// request with `--verbose`.
+pub async fn connect(args: &ConnectionArgs, printer: &Printer) -> anyhow::Result<ManagementClient> {
+    connect_to(connection_settings(args, None, printer)?, printer).await
+}
+
+/// Connects to the tenant of `loaded` ([`connection_settings`]).
+pub async fn connect_tenant(
+    args: &ConnectionArgs,
+    loaded: Option<&LoadedTenant>,
+    printer: &Printer,
+) -> anyhow::Result<ManagementClient> {
+    connect_to(connection_settings(args, loaded, printer)?, printer).await
+}
+
+async fn connect_to(
+    settings: ConnectionSettings,
+    printer: &Printer,
+) -> anyhow::Result<ManagementClient> {
     let origin = settings.origin();
-    ManagementClient::connect(settings)
+    let observer = printer
+        .is_verbose()
+        .then(|| request_logger(printer.clone()));
+    ManagementClient::connect_with_observer(settings, observer)
         .await
         .with_context(|| format!("cannot authenticate with {origin}"))
+}
+
+/// `--verbose`: one line per attempt, e.g. `GET /api/v2/clients 200 12ms ratelimit-remaining=49`.
+/// The event holds no token, query or body, so none can be printed.
+fn request_logger(printer: Printer) -> RequestObserver {
+    Arc::new(move |event: &RequestEvent| {
+        let status = event
+            .status
+            .map_or_else(|| "no answer".to_owned(), |status| status.to_string());
+        let retry = if event.attempt > 0 {
+            format!(" (retry {})", event.attempt)
+        } else {
+            String::new()
+        };
+        let remaining = event
+            .ratelimit_remaining
+            .as_deref()
+            .map(|r| format!(" ratelimit-remaining={r}"))
+            .unwrap_or_default();
+        printer.detail(&format!(
+            "{} {} {status} {}ms{remaining}{retry}",
+            event.method,
+            event.path,
+            event.elapsed.as_millis()
+        ));
+    })
 }

@@ -40,6 +40,8 @@ pub struct RequestEvent {
     /// 0 for the first attempt.
     pub attempt: u32,
     pub elapsed: Duration,
+    /// The answer's `x-ratelimit-remaining`, when it had one.
+    pub ratelimit_remaining: Option<String>,
 }
 
 pub type RequestObserver = Arc<dyn Fn(&RequestEvent) + Send + Sync>;
@@ -163,9 +165,10 @@ impl HttpCore {
                     Err(error) => Err(error),
                 }
             };
+            let answered = outcome.as_ref().ok();
             self.report(
                 &line,
-                outcome.as_ref().ok().map(|(status, _, _)| *status),
+                answered.map(|(status, headers, _)| (*status, headers)),
                 attempt,
                 started,
             );
@@ -244,14 +247,24 @@ impl HttpCore {
         })
     }
 
-    fn report(&self, line: &RequestLine, status: Option<u16>, attempt: u32, started: Instant) {
+    fn report(
+        &self,
+        line: &RequestLine,
+        answer: Option<(u16, &HeaderMap)>,
+        attempt: u32,
+        started: Instant,
+    ) {
         if let Some(observer) = &self.observer {
             observer(&RequestEvent {
                 method: line.method.clone(),
                 path: line.path.clone(),
-                status,
+                status: answer.map(|(status, _)| status),
                 attempt,
                 elapsed: started.elapsed(),
+                ratelimit_remaining: answer
+                    .and_then(|(_, headers)| headers.get("x-ratelimit-remaining"))
+                    .and_then(|value| value.to_str().ok())
+                    .map(str::to_owned),
             });
         }
     }

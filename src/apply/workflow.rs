@@ -62,12 +62,36 @@ impl Outcome {
     }
 }
 
+/// What an apply got to, for a report to machines (`apply --format json`): the plan it was
+/// to execute and the execution's report, when it got that far.
+#[derive(Debug, Default)]
+pub struct Record {
+    pub plan: Option<Plan>,
+    pub report: Option<ApplyReport>,
+}
+
 /// Plans (or checks the saved plan), shows the plan, asks unless `auto_approve`, executes and
 /// verifies.
 pub async fn apply(
     client: &ManagementClient,
     request: ApplyRequest<'_>,
     printer: &Printer,
+) -> anyhow::Result<Outcome> {
+    Box::pin(apply_recording(
+        client,
+        request,
+        printer,
+        &mut Record::default(),
+    ))
+    .await
+}
+
+/// [`apply`], keeping the plan and the report in `record` as it goes (also when it fails).
+pub async fn apply_recording(
+    client: &ManagementClient,
+    request: ApplyRequest<'_>,
+    printer: &Printer,
+    record: &mut Record,
 ) -> anyhow::Result<Outcome> {
     let plan = match (request.saved, request.tenant) {
         (Some(mut plan), tenant) => {
@@ -93,6 +117,7 @@ pub async fn apply(
         (None, None) => bail!("give a tenant file or --plan PLAN.json"),
     };
     printer.plan(&plan, PlanFormat::Human);
+    record.plan = Some(plan.clone());
     if plan.is_refused() {
         bail!("the plan has errors (above); nothing was changed");
     }
@@ -104,6 +129,7 @@ pub async fn apply(
         return Ok(Outcome::Cancelled);
     }
     let report = execute_with_progress(client, &plan, request.options, printer).await?;
+    record.report = Some(report.clone());
     if !report.is_complete() {
         return Ok(Outcome::Stopped);
     }

@@ -1,26 +1,234 @@
 //! `tenantform apply`: plan (or read a saved plan), confirm, execute, and prove the result by
 //! planning again (the [`workflow`]), all while holding the tenant's apply lock ([`lock`]);
 //! with `--resolve-duplicates`, same-named applications are resolved first ([`duplicates`]).
+//! Several tenants (files, or a directory of saved plans) are applied at once
+//! ([`tenants::run_each`]); `--format json` reports each for machines.
 
 use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{anyhow, bail};
+use anyhow::{Context as _, anyhow, bail};
+use serde::Serialize;
 
 use crate::api::ManagementClient;
 use crate::apply::ApplyOptions;
 use crate::apply::duplicates;
 use crate::apply::lock::{self, LockOptions, LockWait};
-use crate::apply::workflow::{self, ApplyRequest};
-use crate::cli::ApplyArgs;
+use crate::apply::workflow::{self, ApplyRequest, Outcome, Record};
+use crate::cli::{ApplyArgs, ApplyFormat};
 use crate::commands::ExitStatus;
+use crate::plan_output::{PLAN_SUFFIX, stem};
 use crate::planning::PlanOptions;
 use crate::printer::Printer;
-use crate::session::{connect, load_for_tenant};
+use crate::session::{connect_tenant, load_for_tenant};
+use crate::tenants::{self, Headers};
 use tenantform_core::model::TenantFile;
 use tenantform_core::model::variables::Variables;
 
 pub async fn run(args: ApplyArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+    let targets = targets(&args)?;
+    tenants::check_overrides(&args.connection, targets.len())?;
+    anyhow::ensure!(
+        targets.len() <= 1 || args.auto_approve,
+        "applying {} tenants at once needs --auto-approve (it cannot ask about each on one terminal); nothing was changed",
+        targets.len()
+    );
+    let names: Vec<PathBuf> = targets.iter().map(Target::name).collect();
+    let json = args.format == ApplyFormat::Json;
+    let results = tenants::run_each(&names, printer, Headers::Stdout, json, |name, printer| {
+        let target = targets
+            .iter()
+            .find(|target| target.name() == name)
+            .expect("every name is a target's");
+        let args = &args;
+        async move {
+            let result = Box::pin(apply_one(target, args, &printer)).await;
+            if let Some(error) = &result.error {
+                printer.error(error);
+            }
+            result
+        }
+    })
+    .await;
+    if json {
+        let document = serde_json::json!({ "tenants": results });
+        printer.result(&serde_json::to_string_pretty(&document).expect("JSON serializes"));
+    }
+    Ok(if results.iter().all(TenantApply::is_success) {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
+}
+
+/// One tenant to apply: its file, its saved plan, or both.
+#[derive(Debug, Clone)]
+struct Target {
+    file: Option<PathBuf>,
+    plan: Option<PathBuf>,
+}
+
+impl Target {
+    fn name(&self) -> PathBuf {
+        self.file
+            .clone()
+            .or_else(|| self.plan.clone())
+            .expect("a target has a file or a plan")
+    }
+}
+
+/// The tenant files (default: every tenant), or the saved plan with its file, or each
+/// `DIR/*.plan.json` with the tenant file of the same stem (given, or `tenants/<stem>.yaml`).
+fn targets(args: &ApplyArgs) -> anyhow::Result<Vec<Target>> {
+    let Some(plan) = &args.plan else {
+        return Ok(tenants::select(&args.files)?
+            .into_iter()
+            .map(|file| Target {
+                file: Some(file),
+                plan: None,
+            })
+            .collect());
+    };
+    if !plan.is_dir() {
+        anyhow::ensure!(
+            args.files.len() <= 1,
+            "one saved plan is for one tenant file, but {} were given",
+            args.files.len()
+        );
+        return Ok(vec![Target {
+            file: args.files.first().cloned(),
+            plan: Some(plan.clone()),
+        }]);
+    }
+    let plans: Vec<PathBuf> = std::fs::read_dir(plan)
+        .with_context(|| format!("cannot list {}", plan.display()))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file() && path.to_string_lossy().ends_with(PLAN_SUFFIX))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    anyhow::ensure!(
+        !plans.is_empty(),
+        "no saved plans (*{PLAN_SUFFIX}) in {}",
+        plan.display()
+    );
+    if let Some(file) = args
+        .files
+        .iter()
+        .find(|file| !plans.iter().any(|plan| stem(plan) == stem(file)))
+    {
+        anyhow::bail!(
+            "no saved plan for {} in {} (expected {}{PLAN_SUFFIX}); nothing was changed",
+            file.display(),
+            plan.display(),
+            stem(file)
+        );
+    }
+    Ok(plans
+        .into_iter()
+        .filter_map(|plan| {
+            let file = if args.files.is_empty() {
+                let default = Path::new(tenants::TENANTS_DIR).join(format!("{}.yaml", stem(&plan)));
+                Some(default).filter(|file| file.is_file())
+            } else {
+                // Only the named tenants' plans are applied.
+                Some(
+                    args.files
+                        .iter()
+                        .find(|file| stem(file) == stem(&plan))?
+                        .clone(),
+                )
+            };
+            Some(Target {
+                file,
+                plan: Some(plan),
+            })
+        })
+        .collect())
+}
+
+/// What happened to one tenant, for `--format json` and the exit code.
+#[derive(Debug, Serialize)]
+struct TenantApply {
+    file: String,
+    status: &'static str,
+    applied: Vec<String>,
+    failed: Vec<FailedChange>,
+    pending: Vec<String>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct FailedChange {
+    address: String,
+    message: String,
+}
+
+impl TenantApply {
+    fn is_success(&self) -> bool {
+        matches!(self.status, "no_changes" | "applied")
+    }
+}
+
+/// Applies one target and says how it went; never fails itself (the error is in the result).
+async fn apply_one(target: &Target, args: &ApplyArgs, printer: &Printer) -> TenantApply {
+    let mut record = Record::default();
+    let outcome = Box::pin(apply_target(target, args, printer, &mut record)).await;
+    let report = record.report.as_ref();
+    let applied = report.map_or_else(Vec::new, |report| {
+        report.applied.iter().map(ToString::to_string).collect()
+    });
+    let failed = report.map_or_else(Vec::new, |report| {
+        report
+            .failed
+            .iter()
+            .map(|failure| FailedChange {
+                address: failure.address.to_string(),
+                message: failure.message.clone(),
+            })
+            .collect()
+    });
+    let pending = match (report, &record.plan) {
+        (Some(report), _) => report
+            .failed
+            .iter()
+            .map(|failure| failure.address.to_string())
+            .chain(
+                report
+                    .skipped
+                    .iter()
+                    .map(|skipped| skipped.address.to_string()),
+            )
+            .collect(),
+        (None, Some(plan)) => plan.pending().map(|c| c.address.to_string()).collect(),
+        (None, None) => Vec::new(),
+    };
+    let (status, error) = match outcome {
+        Ok(Outcome::NoChanges) => ("no_changes", None),
+        Ok(Outcome::Verified | Outcome::Applied) => ("applied", None),
+        Ok(Outcome::NotConverged) => ("not_converged", None),
+        Ok(Outcome::Stopped) => ("incomplete", None),
+        Ok(Outcome::Cancelled) => ("cancelled", None),
+        Err(error) => ("failed", Some(format!("{error:#}"))),
+    };
+    TenantApply {
+        file: target.name().display().to_string(),
+        status,
+        applied,
+        failed,
+        pending,
+        error,
+    }
+}
+
+async fn apply_target(
+    target: &Target,
+    args: &ApplyArgs,
+    printer: &Printer,
+    record: &mut Record,
+) -> anyhow::Result<Outcome> {
     let lock_options = if args.lock {
         let timeout = lock::parse_duration(&args.lock_timeout)
             .map_err(|error| anyhow!("--lock-timeout: {error}"))?;
@@ -31,22 +239,22 @@ pub async fn run(args: ApplyArgs, printer: &Printer) -> anyhow::Result<ExitStatu
     } else {
         None
     };
-    let loaded = args
+    let loaded = target
         .file
         .as_deref()
         .map(|file| load_for_tenant(file, args.strict, printer))
         .transpose()?;
-    let saved = args
+    let saved = target
         .plan
         .as_deref()
         .map(workflow::read_saved_plan)
         .transpose()?;
     // A saved plan's secrets come from the same variables the tenant file loads with.
-    let variables = match args.file.as_deref() {
+    let variables = match target.file.as_deref() {
         Some(file) => Variables::for_tenant_file(file).map_err(anyhow::Error::msg)?,
         None => Variables::from_process_environment(),
     };
-    let client = connect(&args.connection).await?;
+    let client = connect_tenant(&args.connection, loaded.as_ref(), printer).await?;
     let tenant = loaded.as_ref().map(|loaded| &loaded.tenant);
     let request = ApplyRequest {
         tenant,
@@ -69,17 +277,12 @@ pub async fn run(args: ApplyArgs, printer: &Printer) -> anyhow::Result<ExitStatu
         {
             resolve_duplicates(&client, tenant, args.auto_approve, printer).await?;
         }
-        Box::pin(workflow::apply(&client, request, printer)).await
+        Box::pin(workflow::apply_recording(&client, request, printer, record)).await
     };
-    let outcome = match lock_options {
-        Some(options) => Box::pin(locked(&client, options, printer, work)).await?,
-        None => work.await?,
-    };
-    Ok(if outcome.is_success() {
-        ExitStatus::Success
-    } else {
-        ExitStatus::Failure
-    })
+    match lock_options {
+        Some(options) => Box::pin(locked(&client, options, printer, work)).await,
+        None => work.await,
+    }
 }
 
 /// Runs `work` holding the apply lock: waits for another run's (saying whose), releases it

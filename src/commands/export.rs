@@ -16,7 +16,7 @@ use tenantform_core::model::validate::load_and_check;
 
 pub async fn run(args: ExportArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let kinds = KindSelection::parse(&args.include, &args.exclude).map_err(anyhow::Error::msg)?;
-    let client = connect(&args.connection).await?;
+    let client = connect(&args.connection, printer).await?;
     let read = export::read_everything(&client, &kinds).await?;
     let live =
         live::normalize(&read.raw).context("the live tenant returned something unexpected")?;

@@ -4,12 +4,15 @@
 
 pub mod actions;
 pub mod apply;
+pub mod completions;
 pub mod demo;
 pub mod emulate;
 pub mod export;
+pub mod man;
 pub mod plan;
 pub mod render;
 pub mod schema;
+pub mod show;
 pub mod validate;
 
 use crate::cli::Command;
@@ -47,5 +50,8 @@ pub async fn run(command: Command, printer: &Printer) -> anyhow::Result<ExitStat
         Command::Emulate(args) => emulate::run(args, printer).await,
         Command::Demo(args) => Box::pin(demo::run(args, printer)).await,
         Command::Actions(args) => actions::run(args, printer).await,
+        Command::Show(args) => show::run(&args, printer),
+        Command::Completions(args) => completions::run(&args, printer),
+        Command::Man => man::run(printer),
     }
 }

@@ -64,7 +64,7 @@ pub async fn run(args: RenderArgs, printer: &Printer) -> anyhow::Result<ExitStat
             (gathered.inputs, gathered.cookie_secret, gathered.warnings)
         }
         RenderSource::Live => {
-            let client = connect(&args.connection).await?;
+            let client = connect(&args.connection, printer).await?;
             (
                 inputs_from_live(&client, &plan).await?,
                 env_cookie_secret,

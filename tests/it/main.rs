@@ -7,6 +7,7 @@ mod api;
 mod apply;
 mod emulator;
 mod export;
+mod multi;
 mod output;
 mod plan;
 mod render;

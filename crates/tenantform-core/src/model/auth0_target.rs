@@ -28,8 +28,9 @@ pub struct Auth0Target {
 /// The top-level key of the block.
 pub const SECTION: &str = "auth0";
 
-/// Whether `path` (dotted, split into parts) is inside the `auth0:` block: its variables are
-/// needed to connect, not to check the file's shape, so `validate` does not require them.
+/// Whether `path` (dotted, split into parts) is inside the `auth0:` block. Its variables are
+/// needed to connect, not to check the file's shape (`validate` does not require them), and an
+/// option may replace them, so loading leaves them to the command that connects.
 pub fn is_target_path(path: &[String]) -> bool {
     path.first().is_some_and(|first| first == SECTION)
 }

@@ -192,8 +192,9 @@ impl LayerReader<'_> {
         for reference in &source_map.variable_references {
             let parts = split_path(&reference.path);
             let secret = is_secret_path(&parts);
-            // The `auth0:` block's variables are needed to connect, not to check the file.
-            if (secret || is_target_path(&parts)) && !self.options.require_secrets {
+            // The `auth0:` block's variables are needed to connect, unless an option replaces
+            // them: the command checks them then (`session::connection_settings`).
+            if is_target_path(&parts) || (secret && !self.options.require_secrets) {
                 continue;
             }
             let value = self.variables.get(&reference.name);

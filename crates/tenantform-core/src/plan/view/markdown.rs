@@ -179,17 +179,17 @@ fn destructive_callout(tenants: &[TenantPlan<'_>]) -> String {
 /// A tenant's heading (with several tenants), table of changes, each resource's details, its
 /// notes and its errors.
 fn tenant_blocks(tenant: &TenantPlan<'_>, several: bool, blocks: &mut Vec<Block>) {
-    let plain = |text: String| Block {
+    let block = |text: String| Block {
         text,
         is_resource: false,
     };
     if several {
-        blocks.push(plain(format!("#### {}\n\n", escape(tenant.name))));
+        blocks.push(block(format!("#### {}\n\n", escape(tenant.name))));
     }
     let plan = match tenant.result {
         Ok(plan) => plan,
         Err(error) => {
-            blocks.push(plain(format!(
+            blocks.push(block(format!(
                 "```\n{}\n```\n\n",
                 error.replace("```", "'''")
             )));
@@ -197,7 +197,7 @@ fn tenant_blocks(tenant: &TenantPlan<'_>, several: bool, blocks: &mut Vec<Block>
         }
     };
     if plan.has_changes() {
-        blocks.push(plain(
+        blocks.push(block(
             "| | Resource | Action | Fields |\n|---|---|---|---|\n".to_owned(),
         ));
         for change in plan.pending() {
@@ -211,14 +211,14 @@ fn tenant_blocks(tenant: &TenantPlan<'_>, several: bool, blocks: &mut Vec<Block>
             } else {
                 change.action.as_str().to_owned()
             };
-            blocks.push(plain(format!(
+            blocks.push(block(format!(
                 "| `{}` | `{}` | {action} | {} |\n",
                 change.action.symbol(),
                 code(&change.address.to_string()),
                 cell(&fields.join(", "))
             )));
         }
-        blocks.push(plain("\n".to_owned()));
+        blocks.push(block("\n".to_owned()));
         for change in plan.pending() {
             let mut text = format!(
                 "<details><summary><code>{} {}</code> {}</summary>\n\n{}\n\n",
@@ -278,7 +278,7 @@ fn tenant_blocks(tenant: &TenantPlan<'_>, several: bool, blocks: &mut Vec<Block>
             );
         }
         text.push('\n');
-        blocks.push(plain(text));
+        blocks.push(block(text));
     }
     if plan.is_refused() {
         let mut text = String::from("**Errors (nothing will be applied)**\n\n");
@@ -291,7 +291,7 @@ fn tenant_blocks(tenant: &TenantPlan<'_>, several: bool, blocks: &mut Vec<Block>
             );
         }
         text.push('\n');
-        blocks.push(plain(text));
+        blocks.push(block(text));
     }
 }
 
