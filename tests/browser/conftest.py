@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -42,6 +43,8 @@ APP_URL = f"http://localhost:{STREAMLIT_PORT}"
 TENANT_FILE = "tenants/dev.yaml"
 ENVIRONMENT = "local"
 CONNECTION = "reporting-dashboard-users"
+# The Google connection the social case signs in through.
+GOOGLE_CONNECTION = "google-oauth2"
 ADMIN_EMAIL = "admin@acme.example"
 
 CHROMIUM = "/usr/bin/chromium"
@@ -339,6 +342,35 @@ def mgmt(tenant: Tenant) -> ManagementApi:
     return ManagementApi(
         env["AUTH0_DOMAIN"], env["AUTH0_M2M_CLIENT_ID"], env["AUTH0_M2M_CLIENT_SECRET"]
     )
+
+
+@pytest.fixture(scope="session")
+def google_connection(emulator: Emulator, tenant: Tenant) -> str:
+    """A `google-oauth2` connection enabled for the app's client, made through the Management
+    API (with the emulator's all-scopes credentials) unless the tenant file made one; its name."""
+    api = ManagementApi(emulator.domain, emulator.client_id, emulator.client_secret)
+    secrets = tomllib.loads((tenant.app_dir / ".streamlit" / "secrets.toml").read_text())
+    client_id = secrets["auth"]["auth0"]["client_id"]
+    found = api.call("GET", "/api/v2/connections?strategy=google-oauth2")
+    connection = next((c for c in found if c["name"] == GOOGLE_CONNECTION), None)
+    if connection is None:
+        connection = api.call(
+            "POST",
+            "/api/v2/connections",
+            {
+                "name": GOOGLE_CONNECTION,
+                "strategy": "google-oauth2",
+                "options": {"email": True, "profile": True, "scope": ["email", "profile"]},
+            },
+            expect=201,
+        )
+    api.call(
+        "PATCH",
+        f"/api/v2/connections/{connection['id']}/clients",
+        [{"client_id": client_id, "status": True}],
+        expect=204,
+    )
+    return GOOGLE_CONNECTION
 
 
 @pytest.fixture(scope="session")

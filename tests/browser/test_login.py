@@ -8,6 +8,10 @@ the tenant `tenantform apply tenants/dev.yaml` made in `tenantform emulate`, wit
 2. An uninvited user (created with a password but no app_metadata) is turned away by the
    post-login Action: the login ends with `error=access_denied` at the callback and the app
    never shows them its content.
+3. A stranger with a Google account ("Continue with Google", the emulator's page standing in
+   for Google): a social connection cannot disable sign-ups, so their first login creates
+   their user, and only the post-login Action keeps them out. Once an administrator invites
+   them (app_metadata), the next Google login gets in.
 """
 
 from __future__ import annotations
@@ -23,7 +27,15 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import ADMIN_EMAIL, APP_URL, CONNECTION, Emulator, ManagementApi, StreamlitApp
+from conftest import (
+    ADMIN_EMAIL,
+    APP_URL,
+    CONNECTION,
+    GOOGLE_CONNECTION,
+    Emulator,
+    ManagementApi,
+    StreamlitApp,
+)
 
 # --- What the test expects of the emulator's pages: align these with src/emulator. ----------
 # The password-change ticket page. `POST /api/v2/tickets/password-change {"user_id": ...}`
@@ -36,6 +48,13 @@ TICKET_SUCCESS_TEXT = "Password changed"
 # The login page (GET /authorize): a <form> with these inputs and a submit button.
 LOGIN_EMAIL_FIELD = "email"
 LOGIN_PASSWORD_FIELD = "password"
+# "Continue with Google" on the login page (shown for a google-oauth2 connection enabled for the
+# client) leads to the emulator's page standing in for Google: a <form> with these inputs and a
+# submit button, which signs the typed account in and goes on to the callback.
+GOOGLE_BUTTON = "Continue with Google"
+GOOGLE_STAND_IN_PATH = "/emulator/social-login"
+GOOGLE_EMAIL_FIELD = "email"
+GOOGLE_NAME_FIELD = "name"
 # The claim actions/post-login-verification.js sets: its namespace is the origin of the
 # redirect_uri (http://localhost:8501/oauth2callback).
 ROLES_CLAIM = f"{APP_URL}/claims/roles"
@@ -50,6 +69,8 @@ LOGOUT_BUTTON = "Log out"
 ADMIN_PASSWORD = "Browser-Test-Admin-2026!"
 STRANGER_EMAIL = "stranger@example.com"
 STRANGER_PASSWORD = "Browser-Test-Stranger-2026!"
+GOOGLE_STRANGER_EMAIL = "stranger@gmail.example"
+GOOGLE_STRANGER_NAME = "Google Stranger"
 
 # Generous for a cold CI machine (first Streamlit script run, first RSA key of the emulator).
 PAGE_TIMEOUT_MS = 60_000
@@ -159,6 +180,51 @@ def log_in(page: Page, emulator: Emulator, navigations: Navigations, email: str,
     form.locator(f'input[name="{LOGIN_EMAIL_FIELD}"]').fill(email)
     form.locator(f'input[name="{LOGIN_PASSWORD_FIELD}"]').fill(password)
     submit(form)
+
+
+def sign_in_with_google(
+    page: Page, emulator: Emulator, navigations: Navigations, email: str, name: str
+) -> None:
+    """From the app's login button through "Continue with Google" to submitting the page that
+    stands in for Google."""
+    page.goto(APP_URL, timeout=PAGE_TIMEOUT_MS)
+    page.get_by_role("button", name=LOGIN_BUTTON).click()
+    google = page.get_by_role("button", name=GOOGLE_BUTTON)
+    try:
+        page.wait_for_url(lambda url: url.startswith(emulator.domain), timeout=PAGE_TIMEOUT_MS)
+        expect(google).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    except (PlaywrightTimeoutError, AssertionError):
+        pytest.fail(
+            f"the emulator's login page shows no \"{GOOGLE_BUTTON}\" button, though a "
+            f"google-oauth2 connection is enabled for the app\n{seen(page, navigations)}"
+        )
+    google.click()
+    try:
+        page.wait_for_url(
+            lambda url: url.startswith(emulator.domain + GOOGLE_STAND_IN_PATH),
+            timeout=PAGE_TIMEOUT_MS,
+        )
+    except PlaywrightTimeoutError:
+        pytest.fail(
+            f'"{GOOGLE_BUTTON}" did not lead to the page standing in for Google '
+            f"({emulator.domain}{GOOGLE_STAND_IN_PATH})\n{seen(page, navigations)}"
+        )
+    form = page.locator("form").filter(has=page.locator(f'input[name="{GOOGLE_EMAIL_FIELD}"]')).first
+    form.locator(f'input[name="{GOOGLE_EMAIL_FIELD}"]').fill(email)
+    form.locator(f'input[name="{GOOGLE_NAME_FIELD}"]').fill(name)
+    submit(form)
+
+
+def denied_at_callback(navigations: Navigations) -> list[str]:
+    """The redirects to the app's callback that carry Auth0's `error=access_denied`."""
+    callback = f"{APP_URL}/oauth2callback"
+    return [
+        url
+        for url in navigations.urls
+        if url.startswith(callback)
+        and urllib.parse.parse_qs(urllib.parse.urlsplit(url).query).get("error")
+        == ["access_denied"]
+    ]
 
 
 def app_state(page: Page, timeout_ms: int = PAGE_TIMEOUT_MS) -> str | None:
@@ -288,21 +354,75 @@ def test_uninvited_user_is_denied_by_the_post_login_action(
                 f"{what_was_seen}"
             )
 
-            callback = f"{APP_URL}/oauth2callback"
-            denials = [
-                url
-                for url in navigations.urls
-                if url.startswith(callback)
-                and urllib.parse.parse_qs(urllib.parse.urlsplit(url).query).get("error")
-                == ["access_denied"]
-            ]
-            assert denials, (
-                f"no redirect to {callback} with error=access_denied (Auth0's outcome of "
-                f"api.access.deny)\n{what_was_seen}"
+            assert denied_at_callback(navigations), (
+                f"no redirect to {APP_URL}/oauth2callback with error=access_denied (Auth0's "
+                f"outcome of api.access.deny)\n{what_was_seen}"
             )
             assert state == "logged out", (
                 f'after the denial the app should show "{LOGGED_OUT_HEADING}" (state: {state})\n'
                 f"{what_was_seen}"
             )
+    finally:
+        context.close()
+
+
+def test_google_stranger_is_denied_on_first_login_and_gets_in_once_invited(
+    browser: Browser,
+    emulator: Emulator,
+    mgmt: ManagementApi,
+    google_connection: str,
+    streamlit_app: StreamlitApp,
+    artifacts: Path,
+) -> None:
+    context = browser.new_context()
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    page = context.new_page()
+    navigations = Navigations(page)
+    try:
+        with screenshot_on_failure(page, artifacts, "google-stranger"):
+            sign_in_with_google(
+                page, emulator, navigations, GOOGLE_STRANGER_EMAIL, GOOGLE_STRANGER_NAME
+            )
+            state = app_state(page)
+            page.screenshot(path=str(artifacts / "google-stranger.png"), full_page=True)
+            what_was_seen = seen(page, navigations, streamlit_app)
+            assert state == "logged out", (
+                f"the Google stranger {GOOGLE_STRANGER_EMAIL} was not turned away (state: "
+                f"{state}): anyone with a Google account reaches the post-login Action, which "
+                f"must deny an uninvited first login\n{what_was_seen}"
+            )
+            assert denied_at_callback(navigations), (
+                f"no redirect to the callback with error=access_denied\n{what_was_seen}"
+            )
+            # Auth0 creates a social user on their first login, before the Actions run.
+            user = mgmt.user_by_email(GOOGLE_STRANGER_EMAIL, connection=google_connection)
+            identity = user["identities"][0]
+            assert (identity["provider"], identity["isSocial"], user["logins_count"]) == (
+                "google-oauth2",
+                True,
+                1,
+            ), f"the Google user as the Management API returns it: {user}"
+
+            # An administrator invites them, as the dashboard's admin page does.
+            mgmt.call(
+                "PATCH",
+                f"/api/v2/users/{urllib.parse.quote(user['user_id'])}",
+                {"app_metadata": {"invited": True, "roles": ["viewer"]}},
+            )
+            navigations.urls.clear()
+            sign_in_with_google(
+                page, emulator, navigations, GOOGLE_STRANGER_EMAIL, GOOGLE_STRANGER_NAME
+            )
+            state = app_state(page)
+            assert state == "logged in", (
+                f"the invited Google user did not get in (state: {state})\n"
+                f"{seen(page, navigations, streamlit_app)}"
+            )
+            claims = shown_claims(page)
+            assert (claims.get("email"), claims.get("sub"), claims.get(ROLES_CLAIM)) == (
+                GOOGLE_STRANGER_EMAIL,
+                user["user_id"],
+                ["viewer"],
+            ), f"st.user: {claims}"
     finally:
         context.close()
