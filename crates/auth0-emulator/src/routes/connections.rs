@@ -39,6 +39,28 @@ fn encrypt_configuration(options: &mut Obj) {
     }
 }
 
+/// The Google attributes a `google-oauth2` connection's options switch on, and the scope each
+/// asks Google for. Without a `scope` of its own, Auth0 answers the one these make (recorded:
+/// terraform-provider-auth0 `TestAccConnectionGoogleOAuth2`, not vendored).
+const GOOGLE_SCOPES: &[(&str, &str)] = &[
+    ("email", "email"),
+    ("profile", "profile"),
+    ("gmail", "https://mail.google.com/mail/feed/atom"),
+    ("youtube", "https://gdata.youtube.com"),
+];
+
+fn fill_google_scope(options: &mut Obj) {
+    if options.contains_key("scope") {
+        return;
+    }
+    let scope: Vec<&str> = GOOGLE_SCOPES
+        .iter()
+        .filter(|(flag, _)| options.get(*flag) == Some(&Value::Bool(true)))
+        .map(|(_, scope)| *scope)
+        .collect();
+    options.insert("scope".into(), json!(scope));
+}
+
 fn prepare_options(
     strategy: &str,
     options: Option<&Value>,
@@ -52,6 +74,9 @@ fn prepare_options(
     }
     if strategy == "auth0" {
         fill_database_options(&mut options, on_create);
+    }
+    if strategy == "google-oauth2" {
+        fill_google_scope(&mut options);
     }
     encrypt_configuration(&mut options);
     Ok(options)
@@ -106,9 +131,8 @@ pub fn create(store: &mut Store, call: &Call) -> Outcome {
         }
     }
     connection.entry("enabled_clients").or_insert(json!([]));
-    if strategy == "auth0" {
-        connection.entry("realms").or_insert(json!([name]));
-    }
+    // Every strategy gets its name as its realm (spec; recorded for auth0 and google-oauth2).
+    connection.entry("realms").or_insert(json!([name]));
     store.connections.insert(id, connection.clone());
     Ok(Reply::created(Value::Object(connection)))
 }

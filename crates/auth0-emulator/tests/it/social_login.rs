@@ -524,3 +524,45 @@ async fn the_stand_in_asks_again_for_a_missing_email_and_refuses_a_disabled_conn
             .is_empty()
     );
 }
+
+/// The create of terraform-provider-auth0's `TestAccConnectionGoogleOAuth2` recording (public,
+/// not vendored: recorded in 2025) and the values Auth0 answered: the scope made from the
+/// attributes switched on, the name as realm, the options otherwise as sent (no
+/// `disable_signup`: a social connection has none).
+#[tokio::test]
+async fn a_google_connection_is_created_as_auth0_answered_the_recorded_create() {
+    let tenant = Tenant::start().await;
+    let options = json!({"client_id": "", "client_secret": "", "email": true, "profile": true,
+        "gmail": true, "youtube": true, "set_user_root_attributes": "on_each_login",
+        "upstream_params": {"screen_name": {"alias": "login_hint"}},
+        "allowed_audiences": ["api.example.com", "example.com"]});
+    let created = tenant
+        .api
+        .post(
+            "connections",
+            &json!({"name": "Acceptance-Test-Google-OAuth2", "strategy": GOOGLE,
+                    "is_domain_connection": false, "options": options}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    let read = tenant
+        .api
+        .get(&format!(
+            "connections/{}",
+            created.json()["id"].as_str().unwrap()
+        ))
+        .await;
+    for answer in [created.json(), read.json()] {
+        let mut expected = options.clone();
+        expected["scope"] = json!([
+            "email",
+            "profile",
+            "https://mail.google.com/mail/feed/atom",
+            "https://gdata.youtube.com"
+        ]);
+        assert_eq!(answer["options"], expected);
+        assert_eq!(answer["realms"], json!(["Acceptance-Test-Google-OAuth2"]));
+        assert_eq!(answer["enabled_clients"], json!([]));
+        assert_eq!(answer["strategy"], GOOGLE);
+    }
+}
