@@ -10,7 +10,7 @@ use crate::render::{
     EnvironmentPlan, FileDefaults, ProviderLayout, RenderOptions, inputs_from_env,
     inputs_from_live, process_environment, render_environment,
 };
-use crate::session::connect;
+use crate::session::connect_tenant;
 use tenantform_core::model::load::LoadOptions;
 use tenantform_core::model::validate::load_and_check;
 
@@ -64,7 +64,7 @@ pub async fn run(args: RenderArgs, printer: &Printer) -> anyhow::Result<ExitStat
             (gathered.inputs, gathered.cookie_secret, gathered.warnings)
         }
         RenderSource::Live => {
-            let client = connect(&args.connection, printer).await?;
+            let client = connect_tenant(&args.connection, Some(&loaded), printer).await?;
             (
                 inputs_from_live(&client, &plan).await?,
                 env_cookie_secret,

@@ -167,6 +167,28 @@ async fn a_tenant_that_fails_does_not_stop_the_other_and_the_run_exits_1() {
         json!(project.dev.domain())
     );
     assert!(!project.dir.path().join("plans/prod.plan.json").exists());
+
+    // For machines: one document, each tenant with its status.
+    let json = run(project
+        .cli()
+        .env("PROD_AUTH0_CLIENT_SECRET", "not-the-secret")
+        .args(["plan", "--format", "json"]))
+    .await;
+    json.assert_code(1);
+    let document: Value = serde_json::from_str(&json.stdout)
+        .unwrap_or_else(|error| panic!("one JSON document ({error}):\n{json}"));
+    assert_eq!(document["tenants"][0]["status"], json!("changes"));
+    assert_eq!(
+        document["tenants"][0]["plan"]["origin"],
+        json!(project.dev.domain())
+    );
+    assert_eq!(document["tenants"][1]["status"], json!("failed"));
+    assert!(
+        document["tenants"][1]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("cannot authenticate")),
+        "{json}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -469,6 +491,21 @@ async fn verbose_logs_each_request_without_token_or_secret() {
         !planned.stderr.to_lowercase().contains("bearer"),
         "{planned}"
     );
+
+    // apply's writes too.
+    let applied = run(project
+        .cli()
+        .args(["-v", "apply", "tenants/dev.yaml", "--auto-approve"]))
+    .await;
+    applied.assert_success();
+    assert!(
+        applied
+            .stderr
+            .lines()
+            .any(|line| line.starts_with("POST /api/v2/clients 201 ")),
+        "{applied}"
+    );
+    assert!(!applied.stderr.contains("eyJ"), "{applied}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
