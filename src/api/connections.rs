@@ -13,7 +13,8 @@ pub const ENABLED_CLIENTS_CHUNK: usize = 50;
 /// Filters of the connection list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConnectionFilter {
-    /// e.g. `auth0` for database connections.
+    /// e.g. `auth0` for database connections; several comma-separated (sent as repeated
+    /// `strategy=` parameters, Auth0's array form).
     pub strategy: Option<String>,
     pub name: Option<String>,
 }
@@ -24,8 +25,8 @@ impl ManagementClient {
         filter: &ConnectionFilter,
     ) -> Result<Vec<Value>, ApiError> {
         let mut query = Vec::new();
-        if let Some(strategy) = &filter.strategy {
-            query.push(("strategy", strategy.clone()));
+        for strategy in filter.strategy.iter().flat_map(|list| list.split(',')) {
+            query.push(("strategy", strategy.to_owned()));
         }
         if let Some(name) = &filter.name {
             query.push(("name", name.clone()));

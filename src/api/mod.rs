@@ -13,6 +13,7 @@ pub mod http;
 pub mod pagination;
 pub mod rate_limit;
 pub mod read_tenant;
+pub mod resource_servers;
 pub mod settings;
 pub mod stats;
 pub mod tenant_settings;

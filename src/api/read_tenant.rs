@@ -2,7 +2,7 @@
 //! reads running concurrently within the shared rate limiter.
 
 use auth0_wire::Client;
-use auth0_wire::connection::{ConnectionClients, DATABASE_STRATEGY, EnabledClient};
+use auth0_wire::connection::{ConnectionClients, EnabledClient};
 use futures::future::try_join_all;
 use serde_json::Value;
 
@@ -13,12 +13,19 @@ use super::clients::FieldSelection;
 use super::connections::ConnectionFilter;
 use super::error::ApiError;
 use tenantform_core::live::{RawConnection, RawTenant, ReadSet};
+use tenantform_core::model::Strategy;
 
 /// Fetches what `reads` names.
 pub async fn read_tenant(
     client: &ManagementClient,
     reads: &ReadSet,
 ) -> Result<RawTenant, ApiError> {
+    // Boxed once here: the joined reads make a large future, and every caller (planning, the
+    // apply steps' lookups) would otherwise carry it inside its own.
+    Box::pin(read_all(client, reads)).await
+}
+
+async fn read_all(client: &ManagementClient, reads: &ReadSet) -> Result<RawTenant, ApiError> {
     let clients = async {
         if reads.clients {
             client
@@ -26,6 +33,13 @@ pub async fn read_tenant(
                 // and classifies a client, never `client_secret` or the signing keys.
                 .list_clients(&FieldSelection::include(Client::fields().iter().copied()))
                 .await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let resource_servers = async {
+        if reads.resource_servers {
+            client.list_resource_servers().await
         } else {
             Ok(Vec::new())
         }
@@ -39,7 +53,7 @@ pub async fn read_tenant(
     };
     let connections = async {
         if reads.all_connections {
-            let all = client.list_connections(&database_connections()).await?;
+            let all = client.list_connections(&managed_connections()).await?;
             try_join_all(all.into_iter().map(|connection| {
                 with_enabled_clients(client, connection, reads.connection_clients)
             }))
@@ -106,6 +120,7 @@ pub async fn read_tenant(
 
     let (
         clients,
+        resource_servers,
         client_grants,
         connections,
         tenant_settings,
@@ -116,6 +131,7 @@ pub async fn read_tenant(
         users,
     ) = tokio::try_join!(
         clients,
+        resource_servers,
         grants,
         connections,
         settings,
@@ -127,6 +143,7 @@ pub async fn read_tenant(
     )?;
     Ok(RawTenant {
         clients,
+        resource_servers,
         client_grants,
         connections,
         tenant_settings,
@@ -138,15 +155,15 @@ pub async fn read_tenant(
     })
 }
 
-/// The filter for database connections (the only kind a tenant file declares).
-fn database_connections() -> ConnectionFilter {
+/// The filter for the connections a tenant file can declare (database and social).
+fn managed_connections() -> ConnectionFilter {
     ConnectionFilter {
-        strategy: Some(DATABASE_STRATEGY.to_owned()),
+        strategy: Some(Strategy::auth0_names().join(",")),
         name: None,
     }
 }
 
-/// Above this many names, one paged list of database connections is cheaper than a lookup
+/// Above this many names, one paged list of the managed connections is cheaper than a lookup
 /// per name.
 const CONNECTION_LOOKUPS_BEFORE_LISTING: usize = 2;
 
@@ -157,7 +174,7 @@ async fn read_connections(
     with_clients: bool,
 ) -> Result<Vec<RawConnection>, ApiError> {
     let found: Vec<Value> = if names.len() > CONNECTION_LOOKUPS_BEFORE_LISTING {
-        let all = client.list_connections(&database_connections()).await?;
+        let all = client.list_connections(&managed_connections()).await?;
         all.into_iter()
             .filter(|connection| names.iter().any(|name| connection["name"] == **name))
             .collect()

@@ -60,9 +60,13 @@ pub(crate) fn nested_patch(fields: &[FieldChange]) -> Value {
     Value::Object(body)
 }
 
-/// `POST /connections` for a database connection.
-pub(crate) fn connection_create(connection: &DatabaseConnection, name: &str) -> Value {
-    body(&wire::connection_create(connection, name))
+/// `POST /connections`, with a social connection's secret (resolved by the caller).
+pub(crate) fn connection_create(
+    connection: &DatabaseConnection,
+    name: &str,
+    client_secret: Option<auth0_wire::Secret>,
+) -> Value {
+    body(&wire::connection_create(connection, name, client_secret))
 }
 
 /// The provider with its complete credentials, secrets included (Auth0 replaces them).

@@ -1,4 +1,4 @@
-//! Database connections (`/connections`) and the applications enabled on them
+//! Connections (`/connections`, database and social) and the applications enabled on them
 //! (`/connections/{id}/clients`): created (a replace deletes the old one first), or their
 //! options merged into the live ones; found by name the way planning finds them.
 
@@ -7,10 +7,13 @@ use serde_json::{Value, json};
 use super::bodies;
 use super::create::create_once;
 use super::run::{Run, adopted, existing_id, id_of};
+use super::secrets::require;
 use crate::api::read_tenant::read_tenant;
 use crate::api::{ApiError, ManagementClient};
-use tenantform_core::live::{ReadSet, merge_options};
+use auth0_wire::Secret;
+use tenantform_core::live::ReadSet;
 use tenantform_core::model::DatabaseConnection;
+use tenantform_core::model::wire;
 use tenantform_core::plan::{Change, ChangeAction, ClientEnablement};
 
 pub(super) async fn apply(
@@ -32,7 +35,7 @@ pub(super) async fn apply(
             {
                 client.delete_connection(old).await?;
             }
-            let body = bodies::connection_create(connection, &name);
+            let body = bodies::connection_create(connection, &name, client_secret(connection)?);
             let created = create_once(
                 async || client.create_connection(&body).await,
                 async || find(client, &name).await,
@@ -52,7 +55,14 @@ pub(super) async fn apply(
             if change.fields.iter().any(|f| f.path.starts_with("options.")) {
                 // PATCH replaces `options` whole: merge into what is live right now.
                 let live = client.get_connection(&id).await?;
-                let body = options_patch(live.get("options").unwrap_or(&Value::Null), connection);
+                let live_options = live
+                    .get("options")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
+                let options =
+                    wire::connection_options(connection, &live_options, client_secret(connection)?);
+                let body = json!({ "options": options });
                 client.update_connection(&id, &body).await?;
             }
             id
@@ -94,9 +104,13 @@ async fn set_enabled_clients(
     Ok(())
 }
 
-/// `PATCH /connections/{id}`: the declared options merged into the live ones.
-fn options_patch(live_options: &Value, connection: &DatabaseConnection) -> Value {
-    json!({ "options": merge_options(live_options, connection) })
+/// A social connection's client secret with its value, for the options a request sends.
+fn client_secret(connection: &DatabaseConnection) -> anyhow::Result<Option<Secret>> {
+    let Some(secret) = &connection.client_secret else {
+        return Ok(None);
+    };
+    require([secret])?;
+    Ok(secret.expose().map(Secret::new))
 }
 
 /// The connection named `name`: the reader's lookup, as planning makes it.

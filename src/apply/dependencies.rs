@@ -3,7 +3,7 @@
 //!
 //! A change depends on the changes (in the same plan) of the resources it needs to exist or
 //! to be settled first:
-//! - a grant on its application;
+//! - a grant on its application and its API (a change of the API, when the plan has one);
 //! - a connection whose enabled applications it sets on those applications;
 //! - a user on its connection;
 //! - the bindings of a trigger on the Actions they bind;
@@ -29,9 +29,14 @@ pub(super) fn prerequisites(change: &Change) -> Vec<Address> {
         return Vec::new();
     };
     match desired {
-        Desired::Grant { application, .. } => {
-            vec![Address::new(Kind::Application, application)]
-        }
+        Desired::Grant {
+            application,
+            audience,
+            ..
+        } => vec![
+            Address::new(Kind::Application, application),
+            Address::new(Kind::Api, audience),
+        ],
         Desired::Connection {
             enabled_clients: Some(enabled),
             ..
@@ -85,7 +90,10 @@ mod tests {
         );
         assert_eq!(
             prerequisites(&grant),
-            [Address::new(Kind::Application, "M2M")]
+            [
+                Address::new(Kind::Application, "M2M"),
+                Address::new(Kind::Api, "api")
+            ]
         );
         let user = change(
             Kind::User,

@@ -13,8 +13,8 @@ use super::run::Run;
 use super::safety::{Protected, refusals};
 use super::secrets::missing_secrets;
 use super::{
-    actions, applications, bindings, connections, email_provider, email_templates, grants, removed,
-    tenant_settings, users,
+    actions, api, applications, bindings, connections, email_provider, email_templates, grants,
+    removed, tenant_settings, users,
 };
 use crate::api::{FieldSelection, GrantFilter, ManagementClient};
 use tenantform_core::plan::{Address, Change, ChangeAction, Desired, Kind, Plan};
@@ -131,6 +131,7 @@ async fn apply(run: &mut Run<'_>, change: &Change) -> anyhow::Result<Option<Stri
         .ok_or_else(|| anyhow!("the plan has no desired value for this change"))?;
     match desired {
         Desired::Application { application } => applications::apply(run, change, application).await,
+        Desired::Api { api } => Box::pin(api::apply(run, change, api)).await,
         Desired::Grant {
             application,
             audience,

@@ -59,8 +59,9 @@ use super::create::outcome_unknown;
 use super::run::text;
 use crate::api::{ApiError, ManagementClient};
 
-/// The identifier of the API that is the lock.
-pub const LOCK_IDENTIFIER: &str = "urn:tenantform:apply-lock";
+/// The identifier of the API that is the lock (planning and export never see it: the live
+/// normalizer leaves it out).
+pub use tenantform_core::live::APPLY_LOCK_IDENTIFIER as LOCK_IDENTIFIER;
 
 /// How a run takes the lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

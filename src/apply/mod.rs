@@ -6,7 +6,7 @@
 //! client or a system grant, replaces without `allow_replace`, deletes without `allow_delete`,
 //! deletes a user, or needs a secret the environment does not hold. Then it hands each change to
 //! the step of its kind, one file per kind as in `tenantform_core::plan::diff`
-//! (`applications`, `grants`, `connections`, `tenant_settings`, `email_provider`,
+//! (`applications`, `api`, `grants`, `connections`, `tenant_settings`, `email_provider`,
 //! `email_templates`, `actions`, `bindings`, `users`, and `removed` for deletes). A failure
 //! does not stop the run: only the changes that depend on the failed one (`dependencies`) are
 //! skipped, and the report lists what was applied, what failed and what was skipped because
@@ -14,7 +14,7 @@
 //!
 //! A POST whose outcome is unknown (timeout, dropped connection, 5xx) may have created the
 //! resource: before sending it again, the step looks the resource up by its stable name
-//! (clients by name, grants by client and audience, connections, actions and templates by name,
+//! (clients by name, APIs by identifier, grants by client and audience, connections, actions and templates by name,
 //! users by email) and adopts what it finds, so neither a retry nor the next run duplicates it.
 //!
 //! [`workflow`] is what the `apply` command does around it: plan or check a saved plan, show,
@@ -23,6 +23,7 @@
 //! [`duplicates`] resolves same-named applications that earlier concurrent runs left.
 
 mod actions;
+mod api;
 mod applications;
 mod bindings;
 mod bodies;

@@ -14,6 +14,7 @@ pub(super) async fn delete(run: &Run<'_>, change: &Change) -> anyhow::Result<Opt
     let result = match change.address.kind {
         Kind::Application => client.delete_client(id).await,
         Kind::Grant => client.delete_client_grant(id).await,
+        Kind::Api => client.delete_resource_server(id).await,
         Kind::Connection => client.delete_connection(id).await,
         Kind::Action => client.delete_action(id).await,
         other => bail!("tenantform does not delete {}", other.as_str()),

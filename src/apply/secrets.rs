@@ -34,6 +34,8 @@ fn sent_secrets(desired: &Desired) -> Vec<&SecretRef> {
             send_secrets: true,
             ..
         } => action.secrets.values().collect(),
+        // PATCH replaces a connection's options whole: any options write sends the secret.
+        Desired::Connection { connection, .. } => connection.client_secret.iter().collect(),
         _ => Vec::new(),
     }
 }
@@ -59,6 +61,11 @@ pub fn resolve_saved_plan(plan: &mut Plan, variables: &Variables) {
             }
             Some(Desired::Action { action, .. }) => {
                 for secret in action.secrets.values_mut() {
+                    secret.resolve_from(variables);
+                }
+            }
+            Some(Desired::Connection { connection, .. }) => {
+                if let Some(secret) = &mut connection.client_secret {
                     secret.resolve_from(variables);
                 }
             }

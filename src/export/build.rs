@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use auth0_wire::connection::DATABASE_STRATEGY;
 use indexmap::IndexMap;
 use serde_json::Value;
 
@@ -15,7 +14,7 @@ use tenantform_core::live::{LiveApplication, LiveTenant};
 use tenantform_core::model::grant::MANAGEMENT_API;
 use tenantform_core::model::{
     Action, BootstrapUser, ClientGrant, DatabaseConnection, EmailProvider, EmailProviderName,
-    SecretRef, TenantFile, Trigger,
+    SecretRef, Strategy, TenantFile, Trigger,
 };
 
 /// Auth0's default database connection: exported only when something uses it.
@@ -75,6 +74,9 @@ pub fn build(live: &LiveTenant, raw_users: &[Value], context: &ExportContext) ->
     let kinds = &context.kinds;
     if kinds.has(ExportKind::Tenant) {
         builder.tenant();
+    }
+    if kinds.has(ExportKind::Apis) {
+        builder.out.file.apis = super::apis::apis(live);
     }
     if kinds.has(ExportKind::Applications) {
         builder.applications();
@@ -185,7 +187,7 @@ impl Builder<'_> {
                 let audience = if grant.audience == management_api {
                     MANAGEMENT_API.to_owned()
                 } else {
-                    grant.audience.clone()
+                    super::apis::audience(&self.out.file.apis, &grant.audience)
                 };
                 let mut scopes = grant.scopes.clone();
                 scopes.sort();
@@ -205,7 +207,7 @@ impl Builder<'_> {
             .live
             .connections
             .iter()
-            .filter(|c| c.strategy == DATABASE_STRATEGY)
+            .filter(|c| Strategy::from_auth0(&c.strategy).is_some())
             .collect();
         connections.sort_by(|a, b| a.name.cmp(&b.name));
         let default = defaults::connection();
@@ -242,6 +244,7 @@ impl Builder<'_> {
             if self.context.kinds.has(ExportKind::Applications) {
                 model.enabled_applications = Some(enabled);
             }
+            super::social::reference_secret(&key, &mut model, &mut self.out.variables);
             self.connection_keys
                 .insert(connection.name.clone(), key.clone());
             self.out.file.connections.insert(key, model);

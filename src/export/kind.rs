@@ -8,6 +8,8 @@ use std::str::FromStr;
 pub enum ExportKind {
     Tenant,
     Applications,
+    /// Custom APIs (resource servers).
+    Apis,
     Grants,
     Connections,
     EmailProvider,
@@ -18,9 +20,10 @@ pub enum ExportKind {
 }
 
 impl ExportKind {
-    pub const ALL: [ExportKind; 9] = [
+    pub const ALL: [ExportKind; 10] = [
         ExportKind::Tenant,
         ExportKind::Applications,
+        ExportKind::Apis,
         ExportKind::Grants,
         ExportKind::Connections,
         ExportKind::EmailProvider,
@@ -34,6 +37,7 @@ impl ExportKind {
         match self {
             ExportKind::Tenant => "tenant",
             ExportKind::Applications => "applications",
+            ExportKind::Apis => "apis",
             ExportKind::Grants => "grants",
             ExportKind::Connections => "connections",
             ExportKind::EmailProvider => "email_provider",

@@ -9,18 +9,21 @@
 //! same tenant shows no changes.
 //!
 //! Never exported: the global client, the client tenantform signs in with and its grants,
-//! Auth0's system grants and its Management API resource server (resource servers are not in
-//! the file at all), and `Username-Password-Authentication` while it is unchanged and unused
+//! Auth0's system grants and its Management API (custom APIs are exported, under `apis:`;
+//! the apply lock's API never), social connections' client secrets (a `${VAR}` reference
+//! instead), and `Username-Password-Authentication` while it is unchanged and unused
 //! by the exported applications and users (every tenant has it; declaring it would only add
 //! noise, but once an app uses it the file must say so). Users: those with `app_metadata` in an
 //! exported database connection, at most [`read::USERS_PER_CONNECTION`] per connection: they
 //! are the bootstrap admins, not a user directory.
 
+pub mod apis;
 pub mod build;
 pub mod defaults;
 pub mod kind;
 pub mod read;
 pub mod slug;
+pub mod social;
 pub mod write;
 pub mod yaml;
 

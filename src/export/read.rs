@@ -47,6 +47,8 @@ pub async fn read_everything(
     let reads = ReadSet {
         clients: needs_clients,
         client_grants: kinds.has(ExportKind::Grants) && needs_clients,
+        // The APIs, and the ones grants name.
+        resource_servers: kinds.has(ExportKind::Apis) || kinds.has(ExportKind::Grants),
         all_connections: needs_connections,
         connection_clients: needs_connections,
         tenant_settings: kinds.has(ExportKind::Tenant),

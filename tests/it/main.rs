@@ -4,6 +4,7 @@
 
 mod actions;
 mod api;
+mod apis;
 mod apply;
 mod emulator;
 mod export;
@@ -11,6 +12,7 @@ mod multi;
 mod output;
 mod plan;
 mod render;
+mod social;
 mod support;
 mod validate;
 mod wire;

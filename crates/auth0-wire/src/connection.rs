@@ -1,5 +1,5 @@
-//! Connections (`/connections`): database connections (strategy `auth0`) and the options
-//! tenantform manages, as the Management API sends them, and what Auth0 gives a new one.
+//! Connections (`/connections`): database connections (strategy `auth0`), social ones, and
+//! the options tenantform manages, as the Management API sends them, and what Auth0 gives a new one.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -87,6 +87,66 @@ impl DatabaseOptions {
     }
 }
 
+wire_struct! {
+    /// The options of a social connection (`google-oauth2`, `windowslive`, `github`, ...) that
+    /// tenantform manages: the identity provider's OAuth client, or none for Auth0's
+    /// development keys, and the scopes asked for. Auth0 keeps each scope
+    /// twice: in `scope` and as a boolean option of its own name (`"email": true`).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct SocialOptions {
+        /// The identity provider's OAuth client; absent: Auth0's development keys.
+        pub client_id: Option<String>,
+        #[strict]
+        pub client_secret: Option<crate::Secret>,
+        pub scope: Option<Vec<String>>,
+    }
+}
+
+impl SocialOptions {
+    /// The managed options read from a connection's raw `options`, without the secret (it is
+    /// write-only to tenantform). A `scope` sent as one space-separated string reads as a list.
+    pub fn read(options: &Map<String, Value>) -> SocialOptions {
+        let scope = match options.get("scope") {
+            Some(Value::String(text)) => Some(text.split_whitespace().map(str::to_owned).collect()),
+            Some(Value::Array(items)) => Some(
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+            ),
+            _ => Some(Vec::new()),
+        };
+        SocialOptions {
+            client_id: options
+                .get("client_id")
+                .and_then(Value::as_str)
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned),
+            client_secret: None,
+            scope,
+        }
+    }
+
+    /// The complete `options` object to send: `options` with the managed fields set here
+    /// replaced, each scope's boolean option set (true for the declared scopes, false for the
+    /// ones `options` had and this drops), everything else kept.
+    pub fn merged_into(&self, options: &Map<String, Value>) -> Map<String, Value> {
+        let mut merged = options.clone();
+        if let Some(scope) = &self.scope {
+            let before = SocialOptions::read(options).scope.unwrap_or_default();
+            for dropped in before.iter().filter(|old| !scope.contains(old)) {
+                merged.insert(dropped.clone(), Value::Bool(false));
+            }
+            for kept in scope {
+                merged.insert(kept.clone(), Value::Bool(true));
+            }
+        }
+        crate::shape::overlay_object(&mut merged, crate::shape::to_object(self));
+        merged
+    }
+}
+
 // `options.passwordPolicy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -129,6 +189,29 @@ mod tests {
         assert_eq!(options.password_policy, Some(PasswordPolicy::None));
         assert_eq!(options.disable_signup, Some(false));
         assert_eq!(options.password_complexity_options, None);
+    }
+
+    #[test]
+    fn social_scopes_are_kept_as_a_list_and_as_booleans() {
+        let live = object(
+            json!({"scope": "email profile", "profile": true, "email": true, "client_id": "old", "client_secret": "s"}),
+        );
+        let read = SocialOptions::read(&live);
+        assert_eq!(
+            read.scope,
+            Some(vec!["email".to_owned(), "profile".to_owned()])
+        );
+        assert_eq!(read.client_id.as_deref(), Some("old"));
+        assert_eq!(read.client_secret, None);
+        let desired = SocialOptions {
+            client_id: Some("new".into()),
+            client_secret: Some(crate::Secret::new("t")),
+            scope: Some(vec!["email".into()]),
+        };
+        assert_eq!(
+            Value::Object(desired.merged_into(&live)),
+            json!({"scope": ["email"], "profile": false, "email": true, "client_id": "new", "client_secret": "t"})
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod client_grant;
 pub mod connection;
 pub mod email;
 pub mod lenient;
+pub mod resource_server;
 pub mod scopes;
 pub mod secrets;
 pub mod shape;
@@ -25,10 +26,11 @@ pub mod user;
 pub use action::{Action, Trigger};
 pub use client::{AppType, Client, JwtAlg, TokenEndpointAuthMethod};
 pub use client_grant::ClientGrant;
-pub use connection::{Connection, DatabaseOptions, PasswordPolicy};
+pub use connection::{Connection, DatabaseOptions, PasswordPolicy, SocialOptions};
 pub use email::{
     EmailCredentials, EmailProvider, EmailProviderName, EmailTemplate, TemplateName, TemplateSyntax,
 };
+pub use resource_server::{ResourceServer, ResourceServerScope, SigningAlg, TokenDialect};
 pub use secrets::Secret;
 pub use tenant_settings::{TenantFlags, TenantSettings};
 pub use user::{NewUser, User};

@@ -1,13 +1,15 @@
 //! Connections (`GET /connections`, `GET /connections/{id}/clients`).
 
 use auth0_wire::Connection;
-use auth0_wire::connection::{ConnectionClients, DatabaseOptions, PasswordComplexity};
+use auth0_wire::connection::{
+    ConnectionClients, DatabaseOptions, PasswordComplexity, SocialOptions,
+};
 use serde_json::{Map, Value};
 
 use super::error::NormalizeError;
 use super::json::{required, wire};
 use super::snapshot::LiveConnection;
-use crate::model::DatabaseConnection;
+use crate::model::{DatabaseConnection, Strategy};
 
 /// Normalizes a connection. `clients` is the body of `GET /connections/{id}/clients`
 /// (`{"clients":[{"client_id":..}]}`); without it the deprecated `enabled_clients` array of
@@ -21,7 +23,10 @@ pub fn normalize_connection(
     let id = required(connection.id, "id", KIND)?;
     let name = required(connection.name, "name", KIND)?;
     let strategy = required(connection.strategy, "strategy", KIND)?;
-    let options = connection.options.unwrap_or_default();
+    let mut options = connection.options.unwrap_or_default();
+    let model = connection_model(&name, &strategy, &options);
+    // Write-only to tenantform: never kept, so no plan or export can hold it.
+    options.remove("client_secret");
     let enabled_client_ids = match clients {
         Some(clients) => {
             let clients: ConnectionClients =
@@ -34,7 +39,7 @@ pub fn normalize_connection(
     };
     Ok(LiveConnection {
         id,
-        model: database_connection(&name, &DatabaseOptions::read(&options)),
+        model,
         name,
         strategy,
         raw_options: Value::Object(options),
@@ -52,7 +57,30 @@ pub fn created_connection() -> DatabaseConnection {
     }
 }
 
-/// The model's view of a connection's managed options.
+/// The model's view of a connection: a social one's client and scopes, or a database
+/// connection's options (connections of other strategies read as database ones; planning
+/// refuses to manage them).
+fn connection_model(
+    name: &str,
+    strategy: &str,
+    options: &Map<String, Value>,
+) -> DatabaseConnection {
+    match Strategy::from_auth0(strategy).filter(|s| s.is_social()) {
+        Some(social) => {
+            let read = SocialOptions::read(options);
+            DatabaseConnection {
+                name: Some(name.to_owned()),
+                strategy: Some(social),
+                client_id: read.client_id,
+                scopes: read.scope,
+                ..DatabaseConnection::default()
+            }
+        }
+        None => database_connection(name, &DatabaseOptions::read(options)),
+    }
+}
+
+/// The model's view of a database connection's managed options.
 fn database_connection(name: &str, options: &DatabaseOptions) -> DatabaseConnection {
     DatabaseConnection {
         name: Some(name.to_owned()),
@@ -65,7 +93,7 @@ fn database_connection(name: &str, options: &DatabaseOptions) -> DatabaseConnect
             .as_ref()
             .and_then(|complexity| complexity.min_length),
         requires_username: options.requires_username,
-        enabled_applications: None,
+        ..DatabaseConnection::default()
     }
 }
 
@@ -84,12 +112,26 @@ pub fn database_options(desired: &DatabaseConnection) -> DatabaseOptions {
     }
 }
 
+/// The social options a file declares, as Auth0 names them, without the secret (the model's
+/// wire mapping adds it).
+pub fn social_options(desired: &DatabaseConnection) -> SocialOptions {
+    SocialOptions {
+        client_id: desired.client_id.clone(),
+        client_secret: None,
+        scope: desired.scopes.clone(),
+    }
+}
+
 /// The complete `options` object to PATCH: the live options with the fields the file
 /// declares replaced. Auth0 replaces `options` whole, so sending only our fields would drop
 /// `mfa`, `passkey_options`, `authentication_methods` and everything else set elsewhere.
 pub fn merge_options(raw_options: &Value, desired: &DatabaseConnection) -> Value {
     let live = raw_options.as_object().cloned().unwrap_or_default();
-    Value::Object(database_options(desired).merged_into(&live))
+    Value::Object(if desired.is_social() {
+        social_options(desired).merged_into(&live)
+    } else {
+        database_options(desired).merged_into(&live)
+    })
 }
 
 #[cfg(test)]
@@ -133,6 +175,21 @@ mod tests {
         assert_eq!(live.model.requires_username, Some(false));
         assert_eq!(live.model.password_policy, Some(PasswordPolicy::Good));
         assert_eq!(live.model.password_min_length, None);
+    }
+
+    #[test]
+    fn social_connections_read_their_client_and_scopes_never_the_secret() {
+        let body = json!({"id": "con_1", "name": "google", "strategy": "google-oauth2",
+            "options": {"client_id": "cid", "client_secret": "s3cret", "scope": ["email", "profile"], "email": true, "profile": true}});
+        let live = normalize_connection(&body, None).unwrap();
+        assert_eq!(live.model.strategy, Some(Strategy::Google));
+        assert_eq!(live.model.client_id.as_deref(), Some("cid"));
+        assert_eq!(
+            live.model.scopes,
+            Some(vec!["email".to_owned(), "profile".to_owned()])
+        );
+        assert_eq!(live.model.disable_signup, None);
+        assert!(!serde_json::to_string(&live).unwrap().contains("s3cret"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! Auth0's defaults filled in, so a tenant that matches the file diffs to nothing.
 
 mod action;
+mod api;
 mod application;
 mod connection;
 mod email;
@@ -19,8 +20,11 @@ mod tenant_settings;
 mod user;
 
 pub use action::normalize_action;
+pub use api::{APPLY_LOCK_IDENTIFIER, created_api, normalize_api};
 pub use application::{created_application, normalize_application};
-pub use connection::{created_connection, database_options, merge_options, normalize_connection};
+pub use connection::{
+    created_connection, database_options, merge_options, normalize_connection, social_options,
+};
 pub use email::{
     created_email_provider, created_email_template, normalize_email_provider,
     normalize_email_template,
@@ -29,7 +33,9 @@ pub use error::NormalizeError;
 pub use grant::normalize_grant;
 pub use raw::{RawConnection, RawTenant, normalize};
 pub use read_set::ReadSet;
-pub use snapshot::{LiveAction, LiveApplication, LiveConnection, LiveGrant, LiveTenant, LiveUser};
+pub use snapshot::{
+    LiveAction, LiveApi, LiveApplication, LiveConnection, LiveGrant, LiveTenant, LiveUser,
+};
 pub use tenant_settings::{created_tenant_settings, normalize_tenant_settings};
 pub use user::normalize_user;
 

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::action::{binding_action_names, normalize_action};
+use super::api::normalize_api;
 use super::application::normalize_application;
 use super::connection::normalize_connection;
 use super::email::{normalize_email_provider, normalize_email_template};
@@ -18,6 +19,8 @@ use crate::model::Trigger;
 pub struct RawTenant {
     /// Items of `GET /clients`.
     pub clients: Vec<Value>,
+    /// Items of `GET /resource-servers`.
+    pub resource_servers: Vec<Value>,
     /// Items of `GET /client-grants`.
     pub client_grants: Vec<Value>,
     pub connections: Vec<RawConnection>,
@@ -48,6 +51,12 @@ pub fn normalize(raw: &RawTenant) -> Result<LiveTenant, NormalizeError> {
             .clients
             .iter()
             .map(normalize_application)
+            .collect::<Result<_, _>>()?,
+        apis: raw
+            .resource_servers
+            .iter()
+            .map(normalize_api)
+            .filter_map(Result::transpose)
             .collect::<Result<_, _>>()?,
         grants: raw
             .client_grants

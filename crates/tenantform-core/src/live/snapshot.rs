@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::model::{
-    Application, DatabaseConnection, Dependency, EmailProvider, EmailTemplate, TemplateName,
+    Api, Application, DatabaseConnection, Dependency, EmailProvider, EmailTemplate, TemplateName,
     TenantSettings, Trigger,
 };
 
@@ -13,6 +13,9 @@ use crate::model::{
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LiveTenant {
     pub applications: Vec<LiveApplication>,
+    /// Custom APIs and Auth0's system API (the apply lock's API left out).
+    #[serde(default)]
+    pub apis: Vec<LiveApi>,
     pub grants: Vec<LiveGrant>,
     pub connections: Vec<LiveConnection>,
     /// `None` when not read.
@@ -40,6 +43,16 @@ impl LiveApplication {
     pub fn name(&self) -> &str {
         self.model.name.as_deref().unwrap_or_default()
     }
+}
+
+/// An API (resource server).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveApi {
+    pub id: String,
+    pub identifier: String,
+    /// Auth0's own Management API: never managed, never exported.
+    pub is_system: bool,
+    pub model: Api,
 }
 
 /// A client grant.
@@ -107,6 +120,10 @@ impl LiveTenant {
 
     pub fn connection_named(&self, name: &str) -> Option<&LiveConnection> {
         self.connections.iter().find(|c| c.name == name)
+    }
+
+    pub fn api(&self, identifier: &str) -> Option<&LiveApi> {
+        self.apis.iter().find(|api| api.identifier == identifier)
     }
 
     pub fn grant(&self, client_id: &str, audience: &str) -> Option<&LiveGrant> {

@@ -1,12 +1,16 @@
-//! Database connections.
+//! Connections: database connections, and social ones (`strategy`, see `social.rs`).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use auth0_wire::connection::PasswordPolicy;
 
-/// A database connection (strategy `auth0`). Its `name` can never change in Auth0: a rename is
-/// a delete and a create that loses every user, which tenantform only does when told to.
+use super::secret::SecretRef;
+use super::social::Strategy;
+
+/// A connection: a database connection (strategy `auth0`, the default) or a social one
+/// (`google-oauth2`, `windowslive`, `github`). Its `name` can never change in Auth0: a rename
+/// is a delete and a create that loses every user, which tenantform only does when told to.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseConnection {
@@ -19,7 +23,13 @@ pub struct DatabaseConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
 
-    /// "Disable Sign Ups": true for an invite-only app.
+    /// `auth0` (a database connection, the default), or a social identity provider:
+    /// `google-oauth2`, `windowslive` (Microsoft) or `github`. Immutable, like the name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<Strategy>,
+
+    /// "Disable Sign Ups": true for an invite-only app. Database connections only: Auth0
+    /// cannot disable sign-ups on a social connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_signup: Option<bool>,
 
@@ -39,6 +49,20 @@ pub struct DatabaseConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_username: Option<bool>,
 
+    /// Social connections: the identity provider's OAuth client id. Left out, Auth0's
+    /// development keys are used, which are for testing only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+
+    /// Social connections: the OAuth client's secret, as a `${VAR}` reference (never the
+    /// value). Required with `client_id`. Write-only: a plan cannot compare it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<SecretRef>,
+
+    /// Social connections: the scopes asked of the identity provider, e.g. `[email, profile]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+
     /// Applications (keys under `applications`) this connection is enabled for. Applications
     /// declared in the file but not listed are disabled; applications the file does not
     /// declare are left alone.
@@ -50,5 +74,14 @@ impl DatabaseConnection {
     /// The Auth0 name: `name`, else the key.
     pub fn auth0_name<'a>(&'a self, key: &'a str) -> &'a str {
         self.name.as_deref().unwrap_or(key)
+    }
+
+    /// The strategy: `auth0` unless declared.
+    pub fn strategy(&self) -> Strategy {
+        self.strategy.unwrap_or_default()
+    }
+
+    pub fn is_social(&self) -> bool {
+        self.strategy().is_social()
     }
 }

@@ -13,7 +13,8 @@ pub struct ClientGrant {
     /// The application (its key under `applications`).
     pub application: String,
 
-    /// The API identifier, or `management-api` for this tenant's Management API.
+    /// The API: the key of an API declared under `apis`, `management-api` for this tenant's
+    /// Management API, or the identifier of an API the file does not declare.
     #[serde(default = "default_audience")]
     pub audience: String,
 
@@ -25,14 +26,8 @@ fn default_audience() -> String {
     MANAGEMENT_API.to_owned()
 }
 
-impl ClientGrant {
-    /// The audience with the shorthand resolved for the tenant at `origin` (`https://acme.auth0.com`).
-    pub fn resolved_audience(&self, origin: &str) -> String {
-        resolve_audience(&self.audience, origin)
-    }
-}
-
-/// Resolves the `management-api` shorthand to `{origin}/api/v2/`.
+/// Resolves the `management-api` shorthand to `{origin}/api/v2/` (keys of declared APIs:
+/// `TenantFile::audience_identifier`).
 pub fn resolve_audience(audience: &str, origin: &str) -> String {
     if audience == MANAGEMENT_API {
         format!("{}/api/v2/", origin.trim_end_matches('/'))

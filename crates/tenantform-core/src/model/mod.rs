@@ -4,6 +4,7 @@
 //! compares like with like. Fields are optional: what a file leaves out is not managed.
 
 pub mod action;
+pub mod api;
 pub mod application;
 pub mod auth0_target;
 pub mod connection;
@@ -16,6 +17,7 @@ pub mod removed;
 pub mod schema;
 pub mod secret;
 pub mod secrets;
+pub mod social;
 pub mod source_map;
 pub mod streamlit;
 pub mod tenant_file;
@@ -26,6 +28,7 @@ pub mod variables;
 pub mod wire;
 
 pub use action::{Action, Dependency, Trigger};
+pub use api::{Api, ApiScope};
 pub use application::{AppType, Application, JwtAlg, JwtConfiguration, TokenEndpointAuthMethod};
 pub use auth0_target::Auth0Target;
 pub use connection::{DatabaseConnection, PasswordPolicy};
@@ -36,6 +39,7 @@ pub use load::{LoadedTenant, load_tenant};
 pub use removed::Removed;
 pub use secret::SecretRef;
 pub use secrets::SecretField;
+pub use social::Strategy;
 pub use streamlit::{Environment, StreamlitApp};
 pub use tenant_file::TenantFile;
 pub use tenant_settings::{TenantFlags, TenantSettings};

@@ -11,8 +11,14 @@ use super::load::LoadedTenant;
 /// Every posture finding, as warnings (or errors when `strict`).
 pub fn check(loaded: &LoadedTenant, strict: bool) -> Vec<Diagnostic> {
     let mut found = Vec::new();
+    // Warnings that stay warnings under `--strict`: the risk they name is already handled.
+    let mut advice = Vec::new();
     let tenant = &loaded.tenant;
     let invite_only = tenant.invite_only == Some(true);
+    let post_login_bound = tenant
+        .bindings
+        .get(&Trigger::PostLogin)
+        .is_some_and(|bound| !bound.is_empty());
 
     if invite_only {
         let flag = tenant
@@ -25,18 +31,33 @@ pub fn check(loaded: &LoadedTenant, strict: bool) -> Vec<Diagnostic> {
                 .explained("every new application then gets every connection, which can open an invite-only app to social sign-up; set `tenant.flags.enable_client_connections: false`"));
         }
         for (key, connection) in &tenant.connections {
-            if connection.disable_signup != Some(true) {
+            if connection.is_social() {
+                let enabled = connection
+                    .enabled_applications
+                    .as_ref()
+                    .is_some_and(|apps| !apps.is_empty());
+                if enabled {
+                    let diagnostic = social_signup(loaded, key, connection, post_login_bound);
+                    if post_login_bound {
+                        advice.push(diagnostic);
+                    } else {
+                        found.push(diagnostic);
+                    }
+                }
+            } else if connection.disable_signup != Some(true) {
                 found.push(loaded.warning_at("posture/signup-enabled", &format!("connections.{key}"), format!("sign-ups are not disabled on connection `{}` in an invite-only tenant", connection.auth0_name(key)))
                     .explained("anyone who finds the login page can create an account; set `disable_signup: true`"));
             }
         }
-        if tenant
-            .bindings
-            .get(&Trigger::PostLogin)
-            .is_none_or(Vec::is_empty)
-        {
+        if !post_login_bound {
             found.push(loaded.warning_at("posture/no-post-login-action", "bindings", "no post-login Action is bound in an invite-only tenant")
                 .explained("without an Action that denies uninvited users, a social connection enabled later lets anyone in; bind one under `bindings.post-login`"));
+        }
+    }
+    for (key, connection) in &tenant.connections {
+        if connection.is_social() && connection.client_id.is_none() {
+            found.push(loaded.warning_at("posture/social-dev-keys", &format!("connections.{key}"), format!("social connection `{}` uses Auth0's development keys (no `client_id`)", connection.auth0_name(key)))
+                .explained(format!("development keys are for testing only: Auth0 limits them, shows its own consent screen, and single sign-on and logout do not work as with your own keys; register an OAuth client with {} and set `client_id` and `client_secret: ${{VAR}}`", provider_name(connection.strategy()))));
         }
     }
     for (key, app) in &tenant.applications {
@@ -93,7 +114,48 @@ pub fn check(loaded: &LoadedTenant, strict: bool) -> Vec<Diagnostic> {
             diagnostic.severity = Severity::Error;
         }
     }
+    found.extend(advice);
     found
+}
+
+/// An invite-only tenant with a social connection enabled for an application: sign-up cannot
+/// be disabled there, so the post-login Action is all that keeps strangers out.
+fn social_signup(
+    loaded: &LoadedTenant,
+    key: &str,
+    connection: &super::DatabaseConnection,
+    post_login_bound: bool,
+) -> Diagnostic {
+    let name = connection.auth0_name(key);
+    let strategy = connection.strategy();
+    let risk = format!(
+        "Auth0 cannot disable sign-ups on a social connection: anyone with a {} account can sign in through `{name}`, gets a user on first login and reaches the post-login Action, which is then the only thing that keeps strangers out",
+        provider_name(strategy)
+    );
+    let protection = if post_login_bound {
+        "make sure the bound post-login Action denies a first login of anyone not invited (`api.access.deny` when `event.stats.logins_count` is 1 and the user was not invited), and test it with `tenantform actions test`"
+    } else {
+        "no post-login Action is bound: bind one under `bindings.post-login` that denies a first login of anyone not invited (`api.access.deny` when `event.stats.logins_count` is 1 and the user was not invited)"
+    };
+    loaded
+        .warning_at(
+            "posture/social-signup",
+            &format!("connections.{key}.enabled_applications"),
+            format!(
+                "social connection `{name}` is enabled for applications of an invite-only tenant"
+            ),
+        )
+        .explained(format!("{risk}; {protection}"))
+}
+
+/// The identity provider behind a social strategy, for messages.
+fn provider_name(strategy: super::social::Strategy) -> &'static str {
+    match strategy {
+        super::social::Strategy::Google => "Google",
+        super::social::Strategy::Microsoft => "Microsoft",
+        super::social::Strategy::GitHub => "GitHub",
+        super::social::Strategy::Database => "Auth0",
+    }
 }
 
 fn is_plain_http_remote(url: &str) -> bool {

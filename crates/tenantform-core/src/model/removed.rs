@@ -11,12 +11,15 @@ pub struct Removed {
     /// Application display names.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applications: Vec<String>,
-    /// Database connection names (deleting one deletes its users).
+    /// Connection names (deleting one deletes its users).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub connections: Vec<String>,
     /// Action names.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<String>,
+    /// Custom API identifiers (deleting an API deletes its grants).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub apis: Vec<String>,
     /// Client grants, as `application-name -> audience` pairs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grants: Vec<RemovedGrant>,
@@ -38,5 +41,6 @@ impl Removed {
             && self.connections.is_empty()
             && self.actions.is_empty()
             && self.grants.is_empty()
+            && self.apis.is_empty()
     }
 }

@@ -145,7 +145,17 @@ impl TenantFile {
             path: "auth0.client_secret".to_owned(),
             secret: &target.client_secret,
         });
-        target.chain(provider).chain(actions).collect()
+        let connections = self.connections.iter().filter_map(|(key, connection)| {
+            Some(SecretField {
+                path: format!("connections.{key}.client_secret"),
+                secret: connection.client_secret.as_ref()?,
+            })
+        });
+        target
+            .chain(provider)
+            .chain(actions)
+            .chain(connections)
+            .collect()
     }
 
     /// [`TenantFile::secret_fields`], to resolve them.
@@ -164,7 +174,17 @@ impl TenantFile {
             .auth0
             .iter_mut()
             .map(|target| ("auth0.client_secret".to_owned(), &mut target.client_secret));
-        target.chain(provider).chain(actions).collect()
+        let connections = self.connections.iter_mut().filter_map(|(key, connection)| {
+            Some((
+                format!("connections.{key}.client_secret"),
+                connection.client_secret.as_mut()?,
+            ))
+        });
+        target
+            .chain(provider)
+            .chain(actions)
+            .chain(connections)
+            .collect()
     }
 }
 
@@ -257,6 +277,7 @@ mod tests {
             [
                 "actions.*.secrets.*",
                 "auth0.client_secret",
+                "connections.*.client_secret",
                 "email_provider.credentials.api_key",
                 "email_provider.credentials.secret_access_key",
                 "email_provider.credentials.smtp_pass",

@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::action::{Action, Trigger};
+use super::api::Api;
 use super::application::Application;
 use super::auth0_target::Auth0Target;
 use super::connection::DatabaseConnection;
@@ -46,11 +47,16 @@ pub struct TenantFile {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub applications: IndexMap<String, Application>,
 
+    /// Custom APIs (resource servers), keyed by a stable name that grants may use as their
+    /// audience.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub apis: IndexMap<String, Api>,
+
     /// Client grants: which APIs (e.g. the Management API) an application may call.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grants: Vec<ClientGrant>,
 
-    /// Database connections, keyed by a stable name (also the default Auth0 name).
+    /// Connections (database and social), keyed by a stable name (also the default Auth0 name).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub connections: IndexMap<String, DatabaseConnection>,
 
@@ -82,4 +88,20 @@ pub struct TenantFile {
     /// Resources to delete (with `--allow-delete`), by Auth0 name.
     #[serde(default, skip_serializing_if = "Removed::is_empty")]
     pub removed: Removed,
+}
+
+impl TenantFile {
+    /// The Auth0 identifier a grant's `audience` means for the tenant at `origin`:
+    /// `management-api` is the tenant's Management API, the key of a declared API its
+    /// identifier, anything else an identifier as written.
+    pub fn audience_identifier(&self, audience: &str, origin: &str) -> String {
+        match self
+            .apis
+            .get(audience)
+            .and_then(|api| api.identifier.clone())
+        {
+            Some(identifier) => identifier,
+            None => super::grant::resolve_audience(audience, origin),
+        }
+    }
 }

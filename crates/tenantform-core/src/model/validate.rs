@@ -17,6 +17,7 @@ use auth0_wire::scopes::{MANAGEMENT_API_SCOPES, is_management_api_scope};
 pub fn check(loaded: &LoadedTenant) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     check_applications(loaded, &mut found);
+    check_apis(loaded, &mut found);
     check_grants(loaded, &mut found);
     check_connections(loaded, &mut found);
     check_email(loaded, &mut found);
@@ -190,16 +191,29 @@ fn check_grants(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
         if let Some(first) = seen.insert((&grant.application, &grant.audience), index) {
             found.push(loaded.error_at("duplicate-name", &at, format!("grants[{first}] already grants `{}` access to `{}`; merge the scopes into one grant", grant.application, grant.audience)));
         }
-        if grant.audience != MANAGEMENT_API && Url::parse(&grant.audience).is_err() {
+        let declared_api = loaded.tenant.apis.get(&grant.audience).or_else(|| {
+            loaded
+                .tenant
+                .apis
+                .values()
+                .find(|api| api.identifier() == grant.audience)
+        });
+        if grant.audience != MANAGEMENT_API
+            && declared_api.is_none()
+            && Url::parse(&grant.audience).is_err()
+        {
             found.push(loaded.error_at(
                 "invalid-url",
                 &format!("{at}.audience"),
                 format!(
-                    "audience `{}` is neither `{MANAGEMENT_API}` nor an API identifier URL",
+                    "audience `{}` is neither `{MANAGEMENT_API}`, the key of an API under `apis`, nor an API identifier",
                     grant.audience
                 ),
             ));
         }
+        let api_scopes: Option<Vec<&str>> = declared_api
+            .and_then(|api| api.scopes.as_ref())
+            .map(|scopes| scopes.iter().map(|s| s.value.as_str()).collect());
         for (scope_index, scope) in grant.scopes.iter().enumerate() {
             let path = format!("{at}.scopes[{scope_index}]");
             if !is_scope_name(scope) {
@@ -207,6 +221,22 @@ fn check_grants(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
                     "invalid-scope",
                     &path,
                     format!("`{scope}` is not a scope name (like `read:users`)"),
+                ));
+            } else if let Some(defined) =
+                api_scopes.as_ref().filter(|d| !d.contains(&scope.as_str()))
+            {
+                found.push(loaded.error_at(
+                    "invalid-scope",
+                    &path,
+                    format!(
+                        "`{scope}` is not a scope of API `{}` (it defines {})",
+                        grant.audience,
+                        if defined.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            defined.join(", ")
+                        }
+                    ),
                 ));
             } else if grant.audience == MANAGEMENT_API && !is_management_api_scope(scope) {
                 found.push(loaded.error_at(
@@ -218,6 +248,90 @@ fn check_grants(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
                     ),
                 ));
             }
+        }
+    }
+}
+
+fn check_apis(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
+    let tenant = &loaded.tenant;
+    let mut identifiers: HashMap<&str, &str> = HashMap::new();
+    for (key, api) in &tenant.apis {
+        let at = |field: &str| format!("apis.{key}.{field}");
+        if key == MANAGEMENT_API {
+            found.push(loaded.error_at(
+                "invalid-name",
+                &format!("apis.{key}"),
+                format!("`{MANAGEMENT_API}` is the grants' name for the tenant's Management API; choose another key"),
+            ));
+        }
+        let Some(identifier) = api.identifier.as_deref() else {
+            found.push(loaded.error_at(
+                "missing-field",
+                &format!("apis.{key}"),
+                "missing field `identifier` (the API's audience, e.g. `https://api.example.com/`)",
+            ));
+            continue;
+        };
+        if identifier.trim().is_empty() || identifier.contains(char::is_whitespace) {
+            found.push(loaded.error_at(
+                "invalid-value",
+                &at("identifier"),
+                format!("identifier {identifier:?} must be non-empty text without whitespace"),
+            ));
+        }
+        if identifier.ends_with("/api/v2/") {
+            found.push(loaded.error_at(
+                "invalid-value",
+                &at("identifier"),
+                format!("`{identifier}` looks like a tenant's Management API, which is Auth0's own: grant it as `{MANAGEMENT_API}` instead"),
+            ));
+        }
+        if let Some(other) = identifiers.insert(identifier, key) {
+            found.push(loaded.error_at(
+                "duplicate-name",
+                &at("identifier"),
+                format!("identifier `{identifier}` is also used by `apis.{other}`"),
+            ));
+        }
+        if api.renamed_from.as_deref() == Some(identifier) {
+            found.push(loaded.error_at(
+                "invalid-value",
+                &at("renamed_from"),
+                "`renamed_from` is the same as the identifier",
+            ));
+        }
+        let mut scopes: HashMap<&str, usize> = HashMap::new();
+        for (index, scope) in api.scopes.iter().flatten().enumerate() {
+            let path = format!("apis.{key}.scopes[{index}].value");
+            if !is_scope_name(&scope.value) {
+                found.push(loaded.error_at(
+                    "invalid-scope",
+                    &path,
+                    format!(
+                        "`{}` is not a scope name (like `read:reports`)",
+                        scope.value
+                    ),
+                ));
+            }
+            if let Some(first) = scopes.insert(&scope.value, index) {
+                found.push(loaded.error_at(
+                    "duplicate-name",
+                    &path,
+                    format!(
+                        "scope `{}` is already defined at scopes[{first}]",
+                        scope.value
+                    ),
+                ));
+            }
+        }
+    }
+    for (index, identifier) in tenant.removed.apis.iter().enumerate() {
+        if let Some(key) = identifiers.get(identifier.as_str()) {
+            found.push(loaded.error_at(
+                "removed-but-declared",
+                &format!("removed.apis[{index}]"),
+                format!("API `{identifier}` is both declared (`apis.{key}`) and listed under `removed`: a resource cannot be both; delete its declaration to remove it, or drop it from `removed` to keep it"),
+            ));
         }
     }
 }
@@ -264,6 +378,7 @@ fn check_connections(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
                 "`renamed_from` is the same as the name",
             ));
         }
+        check_strategy_fields(loaded, key, connection, found);
         for (index, app) in connection.enabled_applications.iter().flatten().enumerate() {
             if !loaded.tenant.applications.contains_key(app) {
                 found.push(loaded.error_at(
@@ -282,6 +397,52 @@ fn check_connections(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
                 format!("connection `{name}` is both declared and listed as removed"),
             ));
         }
+    }
+}
+
+/// A social connection takes no database options (Auth0 cannot disable sign-ups there) and a
+/// database connection no OAuth client; a client id needs its secret and the other way round.
+fn check_strategy_fields(
+    loaded: &LoadedTenant,
+    key: &str,
+    connection: &super::DatabaseConnection,
+    found: &mut Vec<Diagnostic>,
+) {
+    let strategy = connection.strategy();
+    let declared = auth0_wire::shape::to_object(connection);
+    let (wrong, why) = if strategy.is_social() {
+        (
+            super::social::DATABASE_ONLY,
+            "a database connection option; Auth0 has no such option on a social connection (sign-ups cannot be disabled there: see the posture check on invite-only tenants)",
+        )
+    } else {
+        (
+            super::social::SOCIAL_ONLY,
+            "a social connection option: set `strategy` (google-oauth2, windowslive, github) for a social connection",
+        )
+    };
+    for field in wrong.iter().filter(|field| declared.contains_key(**field)) {
+        found.push(loaded.error_at(
+            "invalid-field",
+            &format!("connections.{key}.{field}"),
+            format!("`{field}` is {why}"),
+        ));
+    }
+    if !strategy.is_social() {
+        return;
+    }
+    match (&connection.client_id, &connection.client_secret) {
+        (Some(_), None) => found.push(loaded.error_at(
+            "missing-field",
+            &format!("connections.{key}"),
+            "`client_id` needs `client_secret` (a `${VAR}` reference to the OAuth client's secret)",
+        )),
+        (None, Some(_)) => found.push(loaded.error_at(
+            "missing-field",
+            &format!("connections.{key}"),
+            "`client_secret` needs the `client_id` of the same OAuth client (without both, Auth0's development keys are used)",
+        )),
+        _ => {}
     }
 }
 
@@ -470,15 +631,25 @@ fn check_users(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
                 format!("`{}` is already declared at users[{first}]", user.email),
             ));
         }
-        if !loaded.tenant.connections.contains_key(&user.connection) {
-            found.push(loaded.error_at(
+        match loaded.tenant.connections.get(&user.connection) {
+            None => found.push(loaded.error_at(
                 "dangling-reference",
                 &format!("{at}.connection"),
                 format!(
                     "connection `{}` is not declared under `connections`",
                     user.connection
                 ),
-            ));
+            )),
+            Some(connection) if connection.is_social() => found.push(loaded.error_at(
+                "invalid-value",
+                &format!("{at}.connection"),
+                format!(
+                    "connection `{}` is a `{}` connection: its users are created by signing in, so bootstrap users need a database connection",
+                    user.connection,
+                    connection.strategy()
+                ),
+            )),
+            Some(_) => {}
         }
     }
 }

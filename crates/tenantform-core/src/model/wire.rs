@@ -7,7 +7,6 @@
 //! environment).
 
 use auth0_wire::action::{ActionSecret, TriggerRef};
-use auth0_wire::connection::DATABASE_STRATEGY;
 use auth0_wire::shape::project;
 use auth0_wire::{Secret, shape};
 use serde::Serialize;
@@ -18,7 +17,7 @@ use super::{
     Action, Application, DatabaseConnection, EmailProvider, EmailTemplate, SecretRef, TemplateName,
     TenantSettings, Trigger,
 };
-use crate::live::database_options;
+use crate::live::{merge_options, social_options};
 
 /// `value` with only the named top-level fields kept (the fields a PATCH changes); the others
 /// are left out as if the file did not declare them.
@@ -43,15 +42,37 @@ impl From<&TenantSettings> for auth0_wire::TenantSettings {
     }
 }
 
-/// `POST /connections` for a database connection: its name, the database strategy and the
-/// declared options (Auth0 fills in the rest, [`auth0_wire::DatabaseOptions::created`]).
-pub fn connection_create(connection: &DatabaseConnection, name: &str) -> auth0_wire::Connection {
+/// `POST /connections`: its name, its strategy and the declared options (Auth0 fills in the
+/// rest, [`auth0_wire::DatabaseOptions::created`]), with a social connection's `client_secret`
+/// (the caller resolves its value).
+pub fn connection_create(
+    connection: &DatabaseConnection,
+    name: &str,
+    client_secret: Option<Secret>,
+) -> auth0_wire::Connection {
     auth0_wire::Connection {
         name: Some(name.to_owned()),
-        strategy: Some(DATABASE_STRATEGY.to_owned()),
-        options: Some(database_options(connection).merged_into(&Map::new())),
+        strategy: Some(connection.strategy().as_str().to_owned()),
+        options: Some(connection_options(connection, &Map::new(), client_secret)),
         ..auth0_wire::Connection::default()
     }
+}
+
+/// The complete `options` of a connection: `live` with the declared options merged in
+/// (`PATCH` replaces `options` whole), and a social connection's `client_secret` when given.
+pub fn connection_options(
+    connection: &DatabaseConnection,
+    live: &Map<String, Value>,
+    client_secret: Option<Secret>,
+) -> Map<String, Value> {
+    if client_secret.is_none() {
+        return shape::to_object(&merge_options(&Value::Object(live.clone()), connection));
+    }
+    let options = auth0_wire::SocialOptions {
+        client_secret,
+        ..social_options(connection)
+    };
+    options.merged_into(live)
 }
 
 /// The provider with its complete credentials, secrets included (Auth0 replaces them whole),
@@ -235,9 +256,31 @@ mod tests {
             ..DatabaseConnection::default()
         };
         assert_eq!(
-            serde_json::to_value(connection_create(&connection, "app-users")).unwrap(),
+            serde_json::to_value(connection_create(&connection, "app-users", None)).unwrap(),
             json!({"name": "app-users", "strategy": "auth0",
                    "options": {"disable_signup": true, "password_complexity_options": {"min_length": 12}}})
+        );
+    }
+
+    #[test]
+    fn a_social_connection_is_created_with_its_strategy_scopes_and_secret() {
+        let connection = DatabaseConnection {
+            strategy: Some(crate::model::Strategy::Google),
+            client_id: Some("cid".into()),
+            client_secret: Some(SecretRef::reference("GOOGLE_SECRET")),
+            scopes: Some(vec!["email".into(), "profile".into()]),
+            ..DatabaseConnection::default()
+        };
+        let body = connection_create(
+            &connection,
+            "google",
+            Some(Secret::new("value-of-GOOGLE_SECRET")),
+        );
+        assert_eq!(
+            serde_json::to_value(body).unwrap(),
+            json!({"name": "google", "strategy": "google-oauth2",
+                   "options": {"client_id": "cid", "client_secret": "value-of-GOOGLE_SECRET",
+                               "scope": ["email", "profile"], "email": true, "profile": true}})
         );
     }
 

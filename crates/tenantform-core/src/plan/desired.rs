@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::model::{
-    Action, Application, DatabaseConnection, EmailProvider, EmailTemplate, TemplateName, Trigger,
+    Action, Api, Application, DatabaseConnection, EmailProvider, EmailTemplate, TemplateName,
+    Trigger,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -14,7 +15,11 @@ use crate::model::{
 pub enum Desired {
     /// Only declared fields are set; on update apply PATCHes the fields listed in the change.
     Application { application: Application },
-    /// `application` is the display name; `audience` is resolved (no `management-api`).
+    /// Only declared fields are set, `identifier` always; on update apply PATCHes the fields
+    /// listed in the change.
+    Api { api: Api },
+    /// `application` is the display name; `audience` is resolved (no `management-api`, no
+    /// key of a declared API).
     Grant {
         application: String,
         audience: String,

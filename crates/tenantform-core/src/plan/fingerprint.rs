@@ -62,7 +62,7 @@ pub fn live_fingerprint(live: &LiveTenant, reads: &ReadSet, origin: &str) -> Str
         })
         .collect();
     users.sort_by(|a, b| a.user_id.cmp(&b.user_id));
-    let view = json!({
+    let mut view = json!({
         "origin": origin,
         "applications": applications,
         "grants": grants,
@@ -74,6 +74,12 @@ pub fn live_fingerprint(live: &LiveTenant, reads: &ReadSet, origin: &str) -> Str
         "bindings": bindings,
         "users": users,
     });
+    if reads.resource_servers {
+        // Only when read, so the fingerprints of plans that read no API stay as they were.
+        let mut apis: Vec<_> = live.apis.iter().filter(|api| !api.is_system).collect();
+        apis.sort_by(|a, b| (&a.identifier, &a.id).cmp(&(&b.identifier, &b.id)));
+        view["apis"] = json!(apis);
+    }
     let canonical = serde_json::to_string(&canonical(&view)).expect("JSON values serialize");
     format!(
         "sha256:{}",

@@ -100,7 +100,7 @@ impl ChangeAction {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Address {
     pub kind: Kind,
-    /// Application display name, connection name, action name, template name, user email,
+    /// Application display name, API identifier, connection name, action name, template name, user email,
     /// `<application name> -> <audience>` for a grant, the trigger for bindings, `tenant` for
     /// settings, `provider` for the email provider.
     pub name: String,
@@ -134,6 +134,8 @@ impl fmt::Display for Address {
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Application,
+    /// Before grants: a grant to a custom API needs the API.
+    Api,
     Grant,
     Connection,
     TenantSettings,
@@ -148,6 +150,7 @@ impl Kind {
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Application => "application",
+            Kind::Api => "api",
             Kind::Grant => "grant",
             Kind::Connection => "connection",
             Kind::TenantSettings => "tenant_settings",

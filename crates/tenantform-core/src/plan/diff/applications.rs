@@ -51,8 +51,19 @@ impl Planner<'_> {
     pub(super) fn grants(&mut self) {
         for grant in &self.file.grants {
             let application = self.application_name(&grant.application);
-            let audience = grant.resolved_audience(&self.context.origin);
+            let audience = self
+                .file
+                .audience_identifier(&grant.audience, &self.context.origin);
             let address = Address::new(Kind::Grant, format!("{application} -> {audience}"));
+            if !self.audience_exists(&audience) {
+                self.refuse(
+                    &address,
+                    format!(
+                        "no API `{audience}` is declared under `apis` or exists in the tenant: declare it under `apis` (Auth0 refuses a grant to an unknown API with 404 inexistent_resource_server)"
+                    ),
+                );
+                continue;
+            }
             let desired = Desired::Grant {
                 application: application.clone(),
                 audience: audience.clone(),

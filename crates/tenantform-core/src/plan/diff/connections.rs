@@ -1,15 +1,21 @@
-//! Database connections, their enabled applications, and renames.
+//! Connections (database and social), their enabled applications, and renames.
 
 use serde_json::json;
 
-use super::Planner;
 use super::fields::{all_declared, diff_declared, same};
+use super::{Planner, write_only};
 use crate::live::LiveConnection;
 use crate::plan::desired::{ClientEnablement, Desired};
 use crate::plan::model::{Address, Change, ChangeAction, FieldChange, Kind};
 
-/// Fields that are not connection options.
-const NOT_OPTIONS: &[&str] = &["name", "renamed_from", "enabled_applications"];
+/// Fields that are not connection options, or not compared (the write-only secret).
+const NOT_OPTIONS: &[&str] = &[
+    "name",
+    "renamed_from",
+    "enabled_applications",
+    "strategy",
+    "client_secret",
+];
 
 impl Planner<'_> {
     pub(super) fn connections(&mut self) {
@@ -56,6 +62,7 @@ impl Planner<'_> {
                         write_only: false,
                     }];
                     fields.extend(all_declared("options", &connection, NOT_OPTIONS));
+                    fields.extend(secret_fields(&connection));
                     fields.extend(enablement_field(None, desired_enabled.as_ref()));
                     self.changes.push(Change {
                         address,
@@ -72,15 +79,22 @@ impl Planner<'_> {
                 }
                 (None, None) => {
                     let mut fields = all_declared("options", &connection, NOT_OPTIONS);
+                    fields.extend(secret_fields(&connection));
                     fields.extend(enablement_field(None, desired_enabled.as_ref()));
                     self.create(address, fields, desired);
                 }
                 (Some(live), old) => {
-                    if live.strategy != "auth0" {
+                    let strategy = connection.strategy();
+                    if live.strategy != strategy.as_str() {
+                        let declared = if strategy.is_social() {
+                            format!("a `{strategy}` connection")
+                        } else {
+                            "a database connection".to_owned()
+                        };
                         self.refuse(
                             &address,
                             format!(
-                                "`{name}` is a `{}` connection, not a database connection",
+                                "`{name}` is a `{}` connection, not {declared}; a connection's strategy cannot change",
                                 live.strategy
                             ),
                         );
@@ -91,6 +105,15 @@ impl Planner<'_> {
                     }
                     let mut fields =
                         diff_declared("options", &connection, &live.model, NOT_OPTIONS);
+                    // Any options update sends the complete options, so the secret goes too.
+                    let secrets = secret_fields(&connection);
+                    if self.context.force_secrets || !fields.is_empty() {
+                        fields.extend(secrets);
+                    } else {
+                        for secret in &secrets {
+                            self.note(&address, Some(&secret.path), "cannot be compared (write-only): Auth0's answer is not compared with it; --force-secrets re-sends it");
+                        }
+                    }
                     let before = self.live_enabled_names(live);
                     fields.extend(enablement_field(Some(&before), desired_enabled.as_ref()));
                     self.update_or_noop(address, Some(live.id.clone()), fields, desired);
@@ -114,6 +137,18 @@ impl Planner<'_> {
         names.sort();
         names
     }
+}
+
+/// A social connection's client secret, as a write-only change of `options.client_secret`.
+fn secret_fields(connection: &crate::model::DatabaseConnection) -> Vec<FieldChange> {
+    let secret = connection
+        .client_secret
+        .as_ref()
+        .map(|secret| crate::model::SecretField {
+            path: "options.client_secret".to_owned(),
+            secret,
+        });
+    write_only(secret.into_iter().collect())
 }
 
 /// The `enabled_applications` difference, when the file manages it.

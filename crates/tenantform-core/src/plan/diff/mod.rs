@@ -1,6 +1,7 @@
 //! `diff`: the desired tenant file against the live tenant, into a [`Plan`]. Pure.
 
 mod actions;
+mod api;
 mod applications;
 mod connections;
 mod email;
@@ -19,8 +20,8 @@ use super::fingerprint::live_fingerprint;
 use super::model::{Address, Change, ChangeAction, FORMAT_VERSION, FieldChange, Note, Plan};
 
 /// Plans the changes that make `live` match `desired`. Changes come in apply order:
-/// applications, grants, connections (+ enabled clients), tenant settings, email provider,
-/// templates, actions, bindings, users, then deletes (actions, connections, grants,
+/// applications, APIs, grants, connections (+ enabled clients), tenant settings, email provider,
+/// templates, actions, bindings, users, then deletes (actions, connections, grants, APIs,
 /// applications).
 ///
 /// `read_set` is what was read to get `live` ([`ReadSet::for_tenant`] of `desired`); the plan
@@ -41,6 +42,7 @@ pub fn diff(
         errors: Vec::new(),
     };
     planner.applications();
+    planner.apis();
     planner.grants();
     planner.connections();
     planner.tenant_settings();

@@ -1,7 +1,6 @@
 //! Deletes: only what `removed:` lists, only with `--allow-delete`, never protected resources.
 
 use super::Planner;
-use crate::model::grant::resolve_audience;
 use crate::plan::model::{Address, Change, ChangeAction, Kind};
 
 impl Planner<'_> {
@@ -30,7 +29,9 @@ impl Planner<'_> {
             }
         }
         for grant in &removed.grants {
-            let audience = resolve_audience(&grant.audience, &self.context.origin);
+            let audience = self
+                .file
+                .audience_identifier(&grant.audience, &self.context.origin);
             let address = Address::new(Kind::Grant, format!("{} -> {audience}", grant.application));
             for app in self.live.applications_named(&grant.application) {
                 let Some(live) = self.live.grant(&app.client_id, &audience) else {
@@ -54,6 +55,25 @@ impl Planner<'_> {
                         "listed under removed.grants",
                     );
                 }
+            }
+        }
+        for identifier in &removed.apis {
+            let Some(live) = self.live.api(identifier) else {
+                continue;
+            };
+            let address = Address::new(Kind::Api, identifier);
+            if live.is_system {
+                self.refuse(
+                    &address,
+                    "this is Auth0's system API; tenantform never deletes it",
+                );
+            } else {
+                self.delete(
+                    address,
+                    live.id.clone(),
+                    true,
+                    "listed under removed.apis; its grants go with it and tokens for it stop working",
+                );
             }
         }
         for name in &removed.applications {

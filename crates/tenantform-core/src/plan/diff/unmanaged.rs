@@ -24,7 +24,10 @@ impl Planner<'_> {
                 .map_or(grant.client_id.as_str(), |app| app.name());
             let managed = self.file.grants.iter().any(|g| {
                 self.application_name(&g.application) == owner
-                    && g.resolved_audience(&self.context.origin) == grant.audience
+                    && self
+                        .file
+                        .audience_identifier(&g.audience, &self.context.origin)
+                        == grant.audience
             });
             if !managed {
                 found.push(Address::new(

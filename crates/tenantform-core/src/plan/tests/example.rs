@@ -71,6 +71,9 @@ pub(super) fn raw() -> RawTenant {
         .unwrap();
     let management = format!("{ORIGIN}/api/v2/");
     RawTenant {
+        resource_servers: vec![
+            json!({"id": "rs-system", "identifier": management, "name": "Auth0 Management API", "is_system": true}),
+        ],
         clients: vec![
             json!({"tenant": "acme", "global": true, "name": "All Applications", "client_id": "global-client-id", "callbacks": []}),
             json!({
