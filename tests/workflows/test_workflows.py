@@ -369,12 +369,16 @@ def test_deploy_renders_as_the_start_command_does_then_deploys(
     )
     service = tmp_path / "service"
     subprocess.run(["cp", "-r", str(repo), str(service)], check=True)
+    # The image's PATH: tenantform (the build installed it) and the stand-in for Streamlit.
+    image_bin = tmp_path / "image-bin"
+    image_bin.mkdir()
+    (image_bin / "tenantform").symlink_to(tenants.binary)
     mark = tenants.prod.mark()
     started = subprocess.run(
         ["bash", "-c", command],
         cwd=service,
         env=clean_env(
-            PATH=f"{stubs.bin}:{tenants.binary.parent}:/usr/bin:/bin",
+            PATH=f"{stubs.bin}:{image_bin}:/usr/bin:/bin",
             STUB_DIR=str(stubs.directory),
             PORT="8080",
             AUTH0_DOMAIN=tenants.prod.domain,
