@@ -256,6 +256,7 @@ fn check_client(store: &Store, request: &AuthorizeRequest) -> Result<(), Box<Res
     Ok(())
 }
 
+/// Whether the client may log in through the connection.
 fn enabled_for(connection: &Obj, client_id: &str) -> bool {
     connection
         .get("enabled_clients")
