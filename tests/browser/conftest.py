@@ -21,7 +21,6 @@ import socket
 import subprocess
 import sys
 import time
-import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -39,12 +38,22 @@ ARTIFACTS = REPO / "target" / "browser-artifacts"
 # tenants/dev.yaml registers http://localhost:8501/oauth2callback, so Streamlit must be there.
 STREAMLIT_PORT = 8501
 APP_URL = f"http://localhost:{STREAMLIT_PORT}"
-# The local environment of tenants/dev.yaml.
-TENANT_FILE = "tenants/dev.yaml"
+# The local environment of tenants/dev.yaml, with a Google connection added by a tenant file of
+# the test's own (written beside it in the copy): what the social case signs in through.
+TENANT_FILE = "tenants/browser-test.yaml"
 ENVIRONMENT = "local"
 CONNECTION = "reporting-dashboard-users"
-# The Google connection the social case signs in through.
 GOOGLE_CONNECTION = "google-oauth2"
+BROWSER_TEST_TENANT = f"""\
+# tenants/dev.yaml with "Continue with Google" for the dashboard (Auth0's development keys).
+extends: [dev.yaml]
+
+connections:
+  {GOOGLE_CONNECTION}:
+    strategy: google-oauth2
+    scopes: [email, profile]
+    enabled_applications: [dashboard]
+"""
 ADMIN_EMAIL = "admin@acme.example"
 
 CHROMIUM = "/usr/bin/chromium"
@@ -301,11 +310,13 @@ def emulator(request: pytest.FixtureRequest, work_dir: Path) -> Emulator:
 
 @pytest.fixture(scope="session")
 def tenant(emulator: Emulator, work_dir: Path) -> Tenant:
-    """`apply tenants/dev.yaml` to the emulator, then `render` its local environment, both from
-    a copy of the tenant files so nothing is written into the repository."""
+    """`apply` tenants/dev.yaml plus a Google connection to the emulator, then `render` its
+    local environment, both from a copy of the tenant files so nothing is written into the
+    repository."""
     config_dir = work_dir / "config"
     for name in ("tenants", "actions", "emails"):
         shutil.copytree(REPO / name, config_dir / name)
+    (config_dir / TENANT_FILE).write_text(BROWSER_TEST_TENANT)
     env = clean_env(
         AUTH0_DOMAIN=emulator.domain,
         AUTH0_M2M_CLIENT_ID=emulator.client_id,
@@ -342,35 +353,6 @@ def mgmt(tenant: Tenant) -> ManagementApi:
     return ManagementApi(
         env["AUTH0_DOMAIN"], env["AUTH0_M2M_CLIENT_ID"], env["AUTH0_M2M_CLIENT_SECRET"]
     )
-
-
-@pytest.fixture(scope="session")
-def google_connection(emulator: Emulator, tenant: Tenant) -> str:
-    """A `google-oauth2` connection enabled for the app's client, made through the Management
-    API (with the emulator's all-scopes credentials) unless the tenant file made one; its name."""
-    api = ManagementApi(emulator.domain, emulator.client_id, emulator.client_secret)
-    secrets = tomllib.loads((tenant.app_dir / ".streamlit" / "secrets.toml").read_text())
-    client_id = secrets["auth"]["auth0"]["client_id"]
-    found = api.call("GET", "/api/v2/connections?strategy=google-oauth2")
-    connection = next((c for c in found if c["name"] == GOOGLE_CONNECTION), None)
-    if connection is None:
-        connection = api.call(
-            "POST",
-            "/api/v2/connections",
-            {
-                "name": GOOGLE_CONNECTION,
-                "strategy": "google-oauth2",
-                "options": {"email": True, "profile": True, "scope": ["email", "profile"]},
-            },
-            expect=201,
-        )
-    api.call(
-        "PATCH",
-        f"/api/v2/connections/{connection['id']}/clients",
-        [{"client_id": client_id, "status": True}],
-        expect=204,
-    )
-    return GOOGLE_CONNECTION
 
 
 @pytest.fixture(scope="session")

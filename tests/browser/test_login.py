@@ -1,6 +1,7 @@
 """A real browser logs in to a Streamlit app with Streamlit's own `st.login("auth0")`, against
-the tenant `tenantform apply tenants/dev.yaml` made in `tenantform emulate`, with the
-`.streamlit/secrets.toml` that `tenantform render` wrote.
+the tenant `tenantform apply` made in `tenantform emulate` from tenants/dev.yaml plus a
+`google-oauth2` connection (conftest.py), with the `.streamlit/secrets.toml` that
+`tenantform render` wrote.
 
 1. The invited admin (a bootstrap user of the tenant file, created without a password) sets a
    password through a password-change ticket page, logs in, sees their email and the roles
@@ -370,7 +371,6 @@ def test_google_stranger_is_denied_on_first_login_and_gets_in_once_invited(
     browser: Browser,
     emulator: Emulator,
     mgmt: ManagementApi,
-    google_connection: str,
     streamlit_app: StreamlitApp,
     artifacts: Path,
 ) -> None:
@@ -395,7 +395,7 @@ def test_google_stranger_is_denied_on_first_login_and_gets_in_once_invited(
                 f"no redirect to the callback with error=access_denied\n{what_was_seen}"
             )
             # Auth0 creates a social user on their first login, before the Actions run.
-            user = mgmt.user_by_email(GOOGLE_STRANGER_EMAIL, connection=google_connection)
+            user = mgmt.user_by_email(GOOGLE_STRANGER_EMAIL, connection=GOOGLE_CONNECTION)
             identity = user["identities"][0]
             assert (identity["provider"], identity["isSocial"], user["logins_count"]) == (
                 "google-oauth2",
