@@ -537,3 +537,33 @@ fn completions_and_man_name_the_subcommands() {
         assert!(man.stdout.contains(subcommand), "{subcommand}: {man}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_without_files_applies_every_tenant_and_needs_auto_approve() {
+    let project = Project::new().await;
+    let unapproved = run(project.cli().args(["apply"])).await;
+    unapproved.assert_code(1);
+    assert!(
+        unapproved.stderr.contains("needs --auto-approve"),
+        "{unapproved}"
+    );
+    assert!(
+        token_clients(&project.dev).is_empty(),
+        "refused before connecting"
+    );
+
+    let applied = run(project.cli().args(["apply", "--auto-approve"])).await;
+    applied.assert_success();
+    let dev = position(&applied, "== tenants/dev.yaml ==");
+    let prod = position(&applied, "== tenants/prod.yaml ==");
+    assert!(dev < prod, "{applied}");
+    assert_eq!(
+        applied.stdout.matches("Apply complete").count(),
+        2,
+        "{applied}"
+    );
+    for (emulator, name) in [(&project.dev, "Acme (dev)"), (&project.prod, "Acme")] {
+        let settings = Api::new(emulator).await.get("tenants/settings").await;
+        assert_eq!(settings.json()["friendly_name"], json!(name));
+    }
+}
