@@ -12,6 +12,7 @@ pub mod api;
 pub mod apply;
 pub mod cli;
 pub mod commands;
+pub mod error_text;
 mod export;
 pub mod login;
 mod node;

@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&error) {
                 return ExitCode::SUCCESS;
             }
-            printer.error(&format!("{error:#}"));
+            printer.error(&tenantform::error_text::one_line(&error));
             ExitCode::from(1)
         }
     }

@@ -51,7 +51,7 @@ pub(super) async fn apply(
             source.code,
             source.trigger,
             source.runtime,
-        );
+        )?;
         if let Some(digest) = &digest {
             // The first deploy is version 1.
             digest.add_to(&mut body, 1);
@@ -78,7 +78,7 @@ pub(super) async fn apply(
             source.runtime,
             false,
             &change.fields,
-        );
+        )?;
         let body = match &digest {
             None => others,
             Some(digest) => {
@@ -97,7 +97,7 @@ pub(super) async fn apply(
                     source.runtime,
                     true,
                     &change.fields,
-                );
+                )?;
                 if let Some(body) = &mut body {
                     // This PATCH is deployed next, as the version after the deployed one.
                     let next = secrets::deployed_version(&live).unwrap_or_default() + 1;

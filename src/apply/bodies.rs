@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::secrets::expose;
-use tenantform_core::model::wire::{self, only_fields};
+use tenantform_core::model::wire::{self, MissingSecret, only_fields};
 use tenantform_core::model::{
     Action, Application, DatabaseConnection, EmailProvider, EmailTemplate, TemplateName, Trigger,
 };
@@ -70,8 +70,8 @@ pub(crate) fn connection_create(
 }
 
 /// The provider with its complete credentials, secrets included (Auth0 replaces them).
-pub(crate) fn email_provider(provider: &EmailProvider) -> Value {
-    body(&wire::email_provider(provider, expose))
+pub(crate) fn email_provider(provider: &EmailProvider) -> Result<Value, MissingSecret> {
+    Ok(body(&wire::email_provider(provider, expose)?))
 }
 
 /// `POST /email-templates`: the declared fields plus the ones Auth0 requires, defaulted when
@@ -99,10 +99,10 @@ pub(crate) fn action_create(
     code: &str,
     trigger: Trigger,
     runtime: &str,
-) -> Value {
-    body(&wire::action_create(
+) -> Result<Value, MissingSecret> {
+    Ok(body(&wire::action_create(
         name, action, code, trigger, runtime, expose,
-    ))
+    )?))
 }
 
 /// `PATCH /actions/actions/{id}` with the changed parts; `None` when nothing but deployment
@@ -114,7 +114,7 @@ pub(crate) fn action_patch(
     runtime: &str,
     send_secrets: bool,
     fields: &[FieldChange],
-) -> Option<Value> {
+) -> Result<Option<Value>, MissingSecret> {
     let mut patch = auth0_wire::Action::default();
     for key in top_level_keys(fields) {
         match key {
@@ -126,9 +126,9 @@ pub(crate) fn action_patch(
         }
     }
     if send_secrets && !action.secrets.is_empty() {
-        patch.secrets = Some(wire::action_secrets(action, expose));
+        patch.secrets = Some(wire::action_secrets(action, expose)?);
     }
-    (patch != auth0_wire::Action::default()).then(|| body(&patch))
+    Ok((patch != auth0_wire::Action::default()).then(|| body(&patch)))
 }
 
 #[cfg(test)]
@@ -212,12 +212,12 @@ mod tests {
         let fields = [field("deployed", json!(true))];
         assert_eq!(
             action_patch(&action, "c", Trigger::PostLogin, "node22", false, &fields),
-            None
+            Ok(None)
         );
         let fields = [field("code", json!("new"))];
         assert_eq!(
             action_patch(&action, "new", Trigger::PostLogin, "node22", false, &fields),
-            Some(json!({"code": "new"}))
+            Ok(Some(json!({"code": "new"})))
         );
     }
 }

@@ -16,7 +16,7 @@ pub(super) async fn apply(
     let client = run.client;
     // Auth0 replaces the credentials whole: every secret goes with any write.
     secrets::require(provider.credentials.secrets().into_iter().map(|(_, s)| s))?;
-    let body = bodies::email_provider(provider);
+    let body = bodies::email_provider(provider)?;
     if matches!(change.action, ChangeAction::Create | ChangeAction::Replace) {
         let created = create_once(
             async || client.create_email_provider(&body).await,

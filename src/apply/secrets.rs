@@ -109,18 +109,10 @@ pub(crate) fn require<'a>(secrets: impl IntoIterator<Item = &'a SecretRef>) -> a
     }
 }
 
-/// The value a request body carries. The step building the body has [`require`]d its secrets
-/// (and the executor refused a plan with a missing one before any write), so an unresolved
-/// secret here is a bug: it stops the apply rather than send an invented value.
-pub(crate) fn expose(secret: &SecretRef) -> String {
-    match secret.expose() {
-        Some(value) => value.to_owned(),
-        None => panic!(
-            "the secret ${{{}}} reached a request body without its value (a bug: steps require their secrets first)",
-            secret.var()
-        ),
-    }
-}
+/// The value a request body carries, or which variable has none: the step building the body
+/// has [`require`]d its secrets (and the executor refused a plan with a missing one before any
+/// write), so this error is a last guard, never an invented value.
+pub(crate) use tenantform_core::model::wire::exposed as expose;
 
 /// What the digest secret says to anyone who sees it (the dashboard, `event.secrets`).
 const DIGEST_VALUE: &str = "Set by tenantform: its name is a digest of this Action's other secrets as tenantform last deployed them. Not a secret.";
@@ -151,18 +143,23 @@ impl<'a> ActionDigest<'a> {
     pub(crate) fn name(&self, version: u64) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(self.key.expose_secret().as_bytes())
             .expect("HMAC takes a key of any length");
-        let mut part = |bytes: &[u8]| {
-            mac.update(&(bytes.len() as u64).to_be_bytes());
-            mac.update(bytes);
+        // Each part is its length then its bytes; `None` (an unresolved secret, never sent:
+        // `require` refuses it first) takes a length no value has, so it digests apart.
+        let mut part = |bytes: Option<&[u8]>| match bytes {
+            Some(bytes) => {
+                mac.update(&(bytes.len() as u64).to_be_bytes());
+                mac.update(bytes);
+            }
+            None => mac.update(&u64::MAX.to_be_bytes()),
         };
-        part(b"tenantform action secrets v1");
-        part(self.action_name.as_bytes());
-        part(&version.to_be_bytes());
+        part(Some(b"tenantform action secrets v1"));
+        part(Some(self.action_name.as_bytes()));
+        part(Some(&version.to_be_bytes()));
         let mut secrets: Vec<(&String, &SecretRef)> = self.action.secrets.iter().collect();
         secrets.sort_by(|a, b| a.0.cmp(b.0));
         for (name, secret) in secrets {
-            part(name.as_bytes());
-            part(expose(secret).as_bytes());
+            part(Some(name.as_bytes()));
+            part(secret.expose().map(str::as_bytes));
         }
         let digest = mac.finalize().into_bytes();
         format!(
@@ -324,7 +321,7 @@ mod tests {
         let Some(Desired::Action { action, .. }) = &plan.changes[1].desired else {
             panic!("an action");
         };
-        assert_eq!(expose(&action.secrets["T"]), "t-1");
+        assert_eq!(expose(&action.secrets["T"]).unwrap(), "t-1");
         assert!(require(action.secrets.values()).is_ok());
         let Some(Desired::EmailProvider { provider }) = &plan.changes[0].desired else {
             panic!("a provider");

@@ -45,6 +45,8 @@ struct DemoTenant {
 
 pub async fn run(args: DemoArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
+    // The file first: outside a project the demo fails before it starts or seeds anything.
+    let loaded = load_with_demo_secrets(&args.file, printer)?;
     step(
         printer,
         "1/7",
@@ -86,7 +88,6 @@ pub async fn run(args: DemoArgs, printer: &Printer) -> anyhow::Result<ExitStatus
         printer.status(&format!("  - {line}"));
     }
 
-    let loaded = load_with_demo_secrets(&args.file, printer)?;
     let options = PlanOptions::default();
 
     step(

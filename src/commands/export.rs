@@ -44,6 +44,12 @@ pub async fn run(args: ExportArgs, printer: &Printer) -> anyhow::Result<ExitStat
     for note in &exported.notes {
         printer.status(note);
     }
+    if !exported.skipped.is_empty() {
+        printer.status("not exported:");
+        for skipped in &exported.skipped {
+            printer.status(&format!("  {skipped}"));
+        }
+    }
     for path in &written {
         printer.status(&format!("wrote {}", path.display()));
     }

@@ -9,8 +9,10 @@ use serde_json::Value;
 
 use super::defaults;
 use super::kind::{ExportKind, KindSelection};
+use super::skipped::{NotExported, Reason};
 use super::slug::{KeyAllocator, variable_part};
-use tenantform_core::live::{LiveApplication, LiveTenant};
+use auth0_wire::email::UNRETURNED_CREDENTIALS;
+use tenantform_core::live::{APPLY_LOCK_IDENTIFIER, LiveApplication, LiveTenant};
 use tenantform_core::model::grant::MANAGEMENT_API;
 use tenantform_core::model::{
     Action, BootstrapUser, ClientGrant, DatabaseConnection, EmailProvider, EmailProviderName,
@@ -51,7 +53,9 @@ pub struct Exported {
     pub file: TenantFile,
     pub side_files: Vec<SideFile>,
     pub variables: Vec<ExportVariable>,
-    /// What was skipped and why, for the user.
+    /// What is not in the file and why (never dropped silently).
+    pub skipped: Vec<NotExported>,
+    /// What the user should know about what is in the file.
     pub notes: Vec<String>,
 }
 
@@ -65,6 +69,7 @@ pub fn build(live: &LiveTenant, raw_users: &[Value], context: &ExportContext) ->
             file: TenantFile::default(),
             side_files: Vec::new(),
             variables: Vec::new(),
+            skipped: Vec::new(),
             notes: Vec::new(),
         },
         app_keys: HashMap::new(),
@@ -77,6 +82,11 @@ pub fn build(live: &LiveTenant, raw_users: &[Value], context: &ExportContext) ->
     }
     if kinds.has(ExportKind::Apis) {
         builder.out.file.apis = super::apis::apis(live);
+        // The normalizer leaves it out, so it is not listed by the reader's answer.
+        builder.skip(
+            format!("the API `{APPLY_LOCK_IDENTIFIER}` (when an apply holds it)"),
+            Reason::ApplyLock,
+        );
     }
     if kinds.has(ExportKind::Applications) {
         builder.applications();
@@ -103,12 +113,10 @@ pub fn build(live: &LiveTenant, raw_users: &[Value], context: &ExportContext) ->
         if kinds.has(ExportKind::Connections) {
             builder.users(raw_users);
         } else {
-            builder
-                .out
-                .notes
-                .push("users need their connection in the file: export `connections` too".into());
+            builder.skip("users", Reason::UsersWithoutConnections);
         }
     }
+    builder.out.skipped.sort();
     builder.out
 }
 
@@ -141,13 +149,14 @@ impl Builder<'_> {
         let mut apps: Vec<&LiveApplication> = Vec::new();
         for app in &live.applications {
             if app.is_global {
+                self.skip(
+                    format!("application `{}`", app.name()),
+                    Reason::GlobalClient,
+                );
                 continue;
             }
             if app.client_id == self.context.own_client_id {
-                self.note(format!(
-                    "skipped application `{}`: tenantform signs in with it",
-                    app.name()
-                ));
+                self.skip(format!("application `{}`", app.name()), Reason::OwnClient);
                 continue;
             }
             apps.push(app);
@@ -175,29 +184,54 @@ impl Builder<'_> {
         self.out.notes.push(note);
     }
 
+    fn skip(&mut self, what: impl Into<String>, reason: Reason) {
+        self.out.skipped.push(NotExported::new(what, reason));
+    }
+
+    /// The display name of the client `client_id`, for messages.
+    fn client_name(&self, client_id: &str) -> String {
+        self.live
+            .applications
+            .iter()
+            .find(|app| app.client_id == client_id)
+            .map_or_else(|| client_id.to_owned(), |app| app.name().to_owned())
+    }
+
     fn grants(&mut self) {
         let management_api = format!("{}/api/v2/", self.context.origin.trim_end_matches('/'));
-        let mut grants: Vec<ClientGrant> = self
-            .live
-            .grants
-            .iter()
-            .filter(|grant| !grant.is_system)
-            .filter_map(|grant| {
-                let application = self.app_keys.get(&grant.client_id)?.clone();
-                let audience = if grant.audience == management_api {
-                    MANAGEMENT_API.to_owned()
-                } else {
-                    super::apis::audience(&self.out.file.apis, &grant.audience)
-                };
-                let mut scopes = grant.scopes.clone();
-                scopes.sort();
-                Some(ClientGrant {
-                    application,
-                    audience,
-                    scopes,
-                })
-            })
-            .collect();
+        let mut grants: Vec<ClientGrant> = Vec::new();
+        for grant in &self.live.grants {
+            let skipped = if grant.is_system {
+                Some(Reason::SystemGrant)
+            } else if grant.audience == APPLY_LOCK_IDENTIFIER {
+                Some(Reason::ApplyLock)
+            } else if !self.app_keys.contains_key(&grant.client_id) {
+                Some(Reason::GrantOfUnexportedApplication)
+            } else {
+                None
+            };
+            if let Some(reason) = skipped {
+                let what = format!(
+                    "grant `{} -> {}`",
+                    self.client_name(&grant.client_id),
+                    grant.audience
+                );
+                self.skip(what, reason);
+                continue;
+            }
+            let audience = if grant.audience == management_api {
+                MANAGEMENT_API.to_owned()
+            } else {
+                super::apis::audience(&self.out.file.apis, &grant.audience)
+            };
+            let mut scopes = grant.scopes.clone();
+            scopes.sort();
+            grants.push(ClientGrant {
+                application: self.app_keys[&grant.client_id].clone(),
+                audience,
+                scopes,
+            });
+        }
         grants.sort_by(|a, b| (&a.application, &a.audience).cmp(&(&b.application, &b.audience)));
         self.out.file.grants = grants;
     }
@@ -210,6 +244,11 @@ impl Builder<'_> {
             .filter(|c| Strategy::from_auth0(&c.strategy).is_some())
             .collect();
         connections.sort_by(|a, b| a.name.cmp(&b.name));
+        // Not read (the reader asks for the strategies a file declares), so not listed one by one.
+        self.skip(
+            "enterprise and passwordless connections",
+            Reason::EnterpriseConnections,
+        );
         let default = defaults::connection();
         let live = self.live;
         let exported_users_in = |name: &str| {
@@ -233,9 +272,10 @@ impl Builder<'_> {
                 && model == DatabaseConnection::default()
                 && !exported_users_in(&connection.name)
             {
-                self.note(format!(
-                    "skipped `{DEFAULT_CONNECTION}`: Auth0's default connection, unchanged and used by no exported application"
-                ));
+                self.skip(
+                    format!("connection `{DEFAULT_CONNECTION}`"),
+                    Reason::UnusedDefaultConnection,
+                );
                 continue;
             }
             let key = keys.key_for(&connection.name, "connection");
@@ -272,6 +312,19 @@ impl Builder<'_> {
                 used_by: format!("email_provider.credentials.{field}"),
             });
         }
+        // Auth0 never returns these though they are no secrets: variables the user sets.
+        if name == EmailProviderName::Ses {
+            for field in UNRETURNED_CREDENTIALS {
+                let var = provider_variable(name, field);
+                if field == "access_key_id" && credentials.access_key_id.is_none() {
+                    credentials.access_key_id = Some(format!("${{{var}}}"));
+                }
+                self.out.variables.push(ExportVariable {
+                    name: var,
+                    used_by: format!("email_provider.credentials.{field}"),
+                });
+            }
+        }
         model.credentials = credentials;
         self.out.file.email_provider = Some(model);
     }
@@ -306,10 +359,10 @@ impl Builder<'_> {
             let trigger: Option<Trigger> =
                 serde_json::from_value(Value::String(action.trigger.clone())).ok();
             let Some(trigger) = trigger else {
-                self.note(format!(
-                    "skipped Action `{}`: its trigger `{}` is not one tenantform manages",
-                    action.name, action.trigger
-                ));
+                self.skip(
+                    format!("Action `{}` (trigger `{}`)", action.name, action.trigger),
+                    Reason::UnmanagedTrigger,
+                );
                 continue;
             };
             let key = keys.key_for(&action.name, "action");
@@ -360,9 +413,10 @@ impl Builder<'_> {
                 Some(keys) => {
                     self.out.file.bindings.insert(*trigger, keys);
                 }
-                None => self.note(format!(
-                    "skipped the `{trigger}` bindings: they name an Action that was not exported"
-                )),
+                None => self.skip(
+                    format!("the `{trigger}` bindings"),
+                    Reason::BindingOfUnexportedAction,
+                ),
             }
         }
         self.out.file.bindings.sort_keys();
@@ -370,30 +424,59 @@ impl Builder<'_> {
 
     /// Users with app_metadata in an exported connection, by email.
     fn users(&mut self, raw_users: &[Value]) {
-        let mut users: Vec<BootstrapUser> = self
+        // Not read, so not listed one by one.
+        self.skip(
+            "users without app_metadata",
+            Reason::UsersWithoutAppMetadata,
+        );
+        let mut users: Vec<BootstrapUser> = Vec::new();
+        for user in self
             .live
             .users
             .iter()
-            .filter(|user| !user.app_metadata.is_empty())
-            .filter_map(|user| {
-                let connection = self.connection_keys.get(&user.connection)?.clone();
-                let verified = raw_users
-                    .iter()
-                    .find(|raw| raw["user_id"] == user.user_id.as_str())
-                    .and_then(|raw| raw["email_verified"].as_bool())
-                    .unwrap_or(false);
-                Some(BootstrapUser {
-                    email: user.email.clone(),
-                    connection,
-                    name: None,
-                    email_verified: verified.then_some(true),
-                    app_metadata: sorted(&user.app_metadata),
-                })
-            })
-            .collect();
+            .filter(|u| !u.app_metadata.is_empty())
+        {
+            let Some(connection) = self.connection_keys.get(&user.connection).cloned() else {
+                self.skip(
+                    format!("user `{}` (connection `{}`)", user.email, user.connection),
+                    Reason::UserInUnexportedConnection,
+                );
+                continue;
+            };
+            let raw = raw_users
+                .iter()
+                .find(|raw| raw["user_id"] == user.user_id.as_str());
+            let verified = raw
+                .and_then(|raw| raw["email_verified"].as_bool())
+                .unwrap_or(false);
+            // Auth0 names a user by their email when created without a name.
+            let name = raw
+                .and_then(|raw| raw["name"].as_str())
+                .filter(|name| *name != user.email);
+            users.push(BootstrapUser {
+                email: user.email.clone(),
+                connection,
+                name: name.map(str::to_owned),
+                email_verified: verified.then_some(true),
+                app_metadata: sorted(&user.app_metadata),
+            });
+        }
         users.sort_by_key(|user| user.email.to_lowercase());
-        users.dedup_by(|a, b| a.email.eq_ignore_ascii_case(&b.email));
-        self.out.file.users = users;
+        let mut kept: Vec<BootstrapUser> = Vec::new();
+        for user in users {
+            if kept
+                .last()
+                .is_some_and(|last| last.email.eq_ignore_ascii_case(&user.email))
+            {
+                self.skip(
+                    format!("user `{}` in `{}`", user.email, user.connection),
+                    Reason::DuplicateUserEmail,
+                );
+            } else {
+                kept.push(user);
+            }
+        }
+        self.out.file.users = kept;
     }
 }
 

@@ -22,6 +22,7 @@ pub mod build;
 pub mod defaults;
 pub mod kind;
 pub mod read;
+pub mod skipped;
 pub mod slug;
 pub mod social;
 pub mod write;

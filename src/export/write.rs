@@ -1,5 +1,6 @@
 //! Writing an export: the tenant file and its side files, never over an existing file unless
-//! forced, each file atomically.
+//! forced, each file atomically; and the JSON Schema its `$schema` comment names, when that
+//! file does not exist yet.
 
 use std::path::{Path, PathBuf};
 
@@ -7,6 +8,7 @@ use anyhow::Context;
 
 use super::build::Exported;
 use tenantform_core::model::load::project_root;
+use tenantform_core::model::schema::tenant_file_schema_json;
 
 /// Every path an export writes, the tenant file first, side files under the project root.
 pub fn planned_paths(exported: &Exported, out: &Path) -> Vec<PathBuf> {
@@ -45,7 +47,23 @@ pub fn write_export(
     }
     create_parent(out)?;
     write_atomically(out, yaml)?;
+    let mut paths = paths;
+    // The file's `$schema` comment must point at a schema that exists.
+    let schema = schema_file(out);
+    if !schema.exists() {
+        create_parent(&schema)?;
+        std::fs::write(&schema, tenant_file_schema_json())
+            .with_context(|| format!("cannot write {}", schema.display()))?;
+        paths.push(schema);
+    }
     Ok(paths)
+}
+
+/// The schema file the `$schema` comment of a file written at `out` names.
+pub fn schema_file(out: &Path) -> PathBuf {
+    out.parent()
+        .unwrap_or(Path::new(""))
+        .join(super::yaml::schema_path(out))
 }
 
 /// Writes `contents` to `path` atomically, readable by the owner only (see [`private_file`]).

@@ -47,9 +47,6 @@ pub enum RenderError {
     )]
     GitTracked { path: PathBuf },
 
-    #[error("output directory {path} does not exist")]
-    OutDirMissing { path: PathBuf },
-
     #[error("{action} {path}: {source}")]
     Io {
         action: &'static str,

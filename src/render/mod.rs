@@ -45,7 +45,7 @@ pub use variables::*;
 /// How and where to render.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
-    /// Receives `.streamlit/secrets.toml` and `.env`; must exist.
+    /// Receives `.streamlit/secrets.toml` and `.env`; created when missing.
     pub out_dir: PathBuf,
     /// The project directory: `PROJECT_DIR/templates/secrets.toml.j2` and `.../env.j2`
     /// replace the built-in templates when present. `None` uses the built-in ones.
@@ -71,12 +71,11 @@ pub fn render_environment(
     options: &RenderOptions,
 ) -> Result<RenderReport, RenderError> {
     validate_inputs(inputs)?;
-    if !options.out_dir.is_dir() {
-        return Err(RenderError::OutDirMissing {
-            path: options.out_dir.clone(),
-        });
-    }
     let templates = Templates::load(options.project_dir.as_deref())?;
+    // Like `helm template --output-dir`: a missing output directory is created (before git is
+    // asked about the files in it).
+    std::fs::create_dir_all(&options.out_dir)
+        .map_err(|err| RenderError::io("creating", &options.out_dir, err))?;
     let mut warnings = Vec::new();
 
     let secrets_path = TargetFile::SecretsToml.path_in(&options.out_dir);

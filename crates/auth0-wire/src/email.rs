@@ -25,6 +25,11 @@ wire_struct! {
     }
 }
 
+/// Credentials Auth0 never returns although they are not secrets, by field name (recorded: a
+/// `POST /emails/provider` with `accessKeyId` is answered without it). A plan cannot compare
+/// them; export writes them as variables.
+pub const UNRETURNED_CREDENTIALS: [&str; 1] = ["access_key_id"];
+
 wire_struct! {
     /// `credentials`. Which fields apply depends on the provider; the secret ones are written
     /// only (Auth0 returns `domain`, `region`, `smtp_host`, `smtp_port`, `smtp_user`).

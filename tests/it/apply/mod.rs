@@ -1,6 +1,7 @@
 //! `tenantform apply` against the in-process emulator: convergence, touching only what
 //! changed, safety refusals, saved plans, secrets, and faults.
 
+mod application_rename;
 mod concurrent;
 mod edits;
 mod faults;

@@ -311,8 +311,14 @@ fn the_rendered_env_feeds_from_env_back_to_the_same_files() {
 }
 
 #[test]
-fn a_missing_output_directory_is_an_error() {
+fn a_missing_output_directory_is_created() {
     let dir = tempfile::tempdir().unwrap();
-    let err = render_environment(&inputs(auth0()), &options(&dir.path().join("nope"))).unwrap_err();
-    assert!(matches!(err, RenderError::OutDirMissing { .. }), "{err}");
+    let out = dir.path().join("deploy").join("prod");
+    render_environment(&inputs(auth0()), &options(&out)).unwrap();
+    for file in [".env", ".streamlit/secrets.toml"] {
+        assert!(
+            out.join(file).is_file(),
+            "{file} written under the new directory"
+        );
+    }
 }

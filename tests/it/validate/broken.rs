@@ -73,6 +73,8 @@ broken_fixtures! {
     null_document: "44-null-document",
     removed_but_declared: "45-removed-but-declared",
     urls_as_auth0_checks_them: "46-urls-as-auth0-checks-them",
+    type_and_semantic_errors_together: "47-type-and-semantic-errors-together",
+    reserved_secret_name: "48-reserved-secret-name",
 }
 
 fn rejected_with_its_location(stem: &str) {

@@ -2,6 +2,7 @@
 //! per file, in `broken`), the posture checks, and the published JSON Schema.
 
 mod broken;
+mod small_items;
 
 use std::path::{Path, PathBuf};
 

@@ -63,7 +63,10 @@ impl ReadSet {
         let mut application_names: Vec<String> = file
             .applications
             .iter()
-            .map(|(key, app)| app.name.clone().unwrap_or_else(|| key.clone()))
+            .flat_map(|(key, app)| {
+                std::iter::once(app.name.clone().unwrap_or_else(|| key.clone()))
+                    .chain(app.renamed_from.clone())
+            })
             .collect();
         application_names.extend(file.removed.applications.iter().cloned());
         application_names.extend(file.removed.grants.iter().map(|g| g.application.clone()));

@@ -18,6 +18,12 @@ pub struct Application {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
+    /// The display name this application had before, when `name` was changed: the plan then
+    /// renames that live application (same client_id, credentials, grants and connections)
+    /// instead of creating a new one. Not an Auth0 field; remove it once applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+
     /// `regular_web` for a Streamlit app, `non_interactive` for an M2M application. Optional, as in Auth0 (its "Default App" has none): left out, it is not managed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<AppType>,
@@ -86,6 +92,9 @@ pub struct JwtConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifetime_in_seconds: Option<u32>,
 }
+
+/// Fields of the file that are not Auth0's: instructions to tenantform, never read or sent.
+pub const NOT_AUTH0_FIELDS: &[&str] = &["renamed_from"];
 
 /// Grant types Auth0 accepts on a client.
 pub use auth0_wire::client::GRANT_TYPES as KNOWN_GRANT_TYPES;

@@ -39,7 +39,8 @@ pub struct EmailCredentials {
     /// Mailgun sending domain, e.g. `mg.example.com`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// Mailgun (`us`, `eu`) or SES region.
+    /// Mailgun: `eu` for a domain in Mailgun's EU region, left out for the US region (Auth0
+    /// accepts nothing else). SES and SparkPost: the provider's region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// SMTP host, e.g. `smtp.gmail.com`.

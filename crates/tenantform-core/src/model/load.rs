@@ -19,6 +19,22 @@ use super::variables::Variables;
 pub struct Layer {
     pub path: PathBuf,
     pub source_map: SourceMap,
+    /// 1-based lines of entries left out because of an error in them, and every line they
+    /// are nested under: a semantic check of a partly read file says nothing about these.
+    pub left_out: HashSet<usize>,
+}
+
+impl LoadedTenant {
+    /// Whether `diagnostic` is about an entry (or a parent of an entry) that was left out of
+    /// a partly read file, so it may only be a consequence of the error already reported.
+    pub fn about_left_out(&self, diagnostic: &Diagnostic) -> bool {
+        let Some((line, _)) = diagnostic.position else {
+            return false;
+        };
+        self.layers
+            .iter()
+            .any(|layer| layer.path == diagnostic.file && layer.left_out.contains(&line))
+    }
 }
 
 /// A tenant file with its `extends` merged, variables resolved and referenced files read.
@@ -106,6 +122,29 @@ pub fn load_tenant_with(
     variables: &Variables,
     options: LoadOptions,
 ) -> (Option<LoadedTenant>, Vec<Diagnostic>) {
+    load(path, variables, options, false)
+}
+
+/// Like [`load_tenant`], but when the only errors are in entries of the YAML (a wrong type,
+/// an unknown field, a duplicate key), also the tenant read without those entries, so the
+/// semantic checks can report their problems in the same run. Such a tenant is for checking
+/// only ([`LoadedTenant::about_left_out`] tells which findings to ignore), never to plan.
+pub fn load_tenant_partially(
+    path: &Path,
+    options: LoadOptions,
+) -> (Option<LoadedTenant>, Vec<Diagnostic>) {
+    match Variables::for_tenant_file(path) {
+        Ok(variables) => load(path, &variables, options, true),
+        Err(_) => load_tenant(path, options),
+    }
+}
+
+fn load(
+    path: &Path,
+    variables: &Variables,
+    options: LoadOptions,
+    partial: bool,
+) -> (Option<LoadedTenant>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut layers = Vec::new();
     let mut values = Vec::new();
@@ -117,9 +156,13 @@ pub fn load_tenant_with(
         layers: &mut layers,
         values: &mut values,
         diagnostics: &mut diagnostics,
+        entry_errors: 0,
     };
     reader.read(path);
-    if diagnostics.iter().any(Diagnostic::is_error) || values.is_empty() {
+    let entry_errors = reader.entry_errors;
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let partly_read = partial && errors == entry_errors;
+    if (errors > 0 && !partly_read) || values.is_empty() {
         return (None, diagnostics);
     }
 
@@ -163,6 +206,8 @@ struct LayerReader<'a> {
     layers: &'a mut Vec<Layer>,
     values: &'a mut Vec<Value>,
     diagnostics: &'a mut Vec<Diagnostic>,
+    /// Errors in entries that were left out of a file read without them.
+    entry_errors: usize,
 }
 
 impl LayerReader<'_> {
@@ -237,9 +282,11 @@ impl LayerReader<'_> {
             );
             return;
         }
-        let Some(file) = deserialize_all(path, &text, self.diagnostics) else {
+        let before = self.diagnostics.len();
+        let Some((file, left_out)) = deserialize_all(path, &text, self.diagnostics) else {
             return;
         };
+        self.entry_errors += self.diagnostics.len() - before;
         let dir = path.parent().unwrap_or(Path::new("."));
         for (index, base) in file.extends.iter().enumerate() {
             let base_path = clean_path(&dir.join(base));
@@ -279,6 +326,7 @@ impl LayerReader<'_> {
         self.layers.push(Layer {
             path: path.to_path_buf(),
             source_map,
+            left_out,
         });
         self.visiting.remove(&canonical);
     }
@@ -315,12 +363,14 @@ const MAX_YAML_ERRORS: usize = 50;
 /// Deserializes `text`, reporting every problem the deserializer finds rather than the first:
 /// after each error the entry it is on (its line and the lines indented under it) is blanked
 /// out and the text read again, until it reads or an error is only a consequence of a blanked
-/// entry (a syntax error, a field now missing), which is not reported.
+/// entry (a syntax error, a field now missing), which is not reported. Returns the file read
+/// without the blanked entries, and their lines with every line they are nested under
+/// (empty when the file read as it is).
 fn deserialize_all(
     path: &Path,
     text: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<TenantFile> {
+) -> Option<(TenantFile, HashSet<usize>)> {
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     let mut blanked = false;
     let mut reported: Vec<(usize, usize)> = Vec::new();
@@ -332,7 +382,7 @@ fn deserialize_all(
         };
         let error =
             match serde_saphyr::from_str_with_options::<TenantFile>(&current, yaml_options()) {
-                Ok(file) => return (!blanked).then_some(file),
+                Ok(file) => return Some((file, left_out_lines(text, &lines))),
                 Err(error) => error,
             };
         let diagnostic = yaml_error(path, &error);
@@ -359,6 +409,36 @@ fn deserialize_all(
         reported.extend(position);
         blanked = true;
     }
+}
+
+/// The 1-based lines blanking emptied, and every line they are nested under.
+fn left_out_lines(text: &str, lines: &[String]) -> HashSet<usize> {
+    let original: Vec<&str> = text.lines().collect();
+    let indent = |text: &str| text.len() - text.trim_start().len();
+    let mut found = HashSet::new();
+    for (index, now) in lines.iter().enumerate() {
+        let was = original.get(index).copied().unwrap_or_default();
+        if !now.is_empty() || was.trim().is_empty() || was.trim_start().starts_with('#') {
+            continue;
+        }
+        found.insert(index + 1);
+        // Its parents: each earlier entry less indented than the last one found.
+        let mut level = indent(was);
+        for (above, text) in original[..index].iter().enumerate().rev() {
+            if text.trim().is_empty() || text.trim_start().starts_with('#') {
+                continue;
+            }
+            let own = indent(text);
+            if own < level {
+                found.insert(above + 1);
+                level = own;
+            }
+            if level == 0 {
+                break;
+            }
+        }
+    }
+    found
 }
 
 /// Whether the 1-based `line` had lines indented under it that blanking removed, all of them.
@@ -632,8 +712,12 @@ mod tests {
     fn problems(text: &str) -> Vec<String> {
         let mut found = Vec::new();
         let file = deserialize_all(Path::new("t.yaml"), text, &mut found);
-        if file.is_some() {
-            assert_eq!(found, [], "a file comes back only when it has no problems");
+        if let Some((_, left_out)) = file {
+            assert_eq!(
+                found.is_empty(),
+                left_out.is_empty(),
+                "a file comes back whole when it has no problems, else with the lines left out"
+            );
         }
         found.iter().map(ToString::to_string).collect()
     }

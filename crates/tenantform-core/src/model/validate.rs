@@ -10,6 +10,7 @@ use super::diagnostic::Diagnostic;
 use super::email::EmailProviderName;
 use super::grant::MANAGEMENT_API;
 use super::load::LoadedTenant;
+use super::secret::{SECRETS_DIGEST_PREFIX, is_secrets_digest};
 use super::tenant_file::TenantFile;
 use auth0_wire::scopes::{MANAGEMENT_API_SCOPES, is_management_api_scope};
 
@@ -117,6 +118,13 @@ fn check_applications(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
                 "missing field `name` (the display name that identifies it in Auth0)",
             )),
             Some(name) => {
+                if app.renamed_from.as_deref() == Some(name.as_str()) {
+                    found.push(loaded.error_at(
+                        "invalid-value",
+                        &at("renamed_from"),
+                        "`renamed_from` is the same as the name",
+                    ));
+                }
                 if let Some(other) = names.insert(name, key) {
                     found.push(loaded.error_at("duplicate-name", &at("name"), format!("display name `{name}` is also used by application `{other}`; names identify applications in Auth0")));
                 }
@@ -570,6 +578,16 @@ fn check_actions(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
                 "missing field `code` (the path of the Action's JavaScript file)",
             ));
         }
+        for name in action.secrets.keys().filter(|name| is_secrets_digest(name)) {
+            found.push(loaded.error_at(
+                "reserved-name",
+                &format!("actions.{key}.secrets.{name}"),
+                format!(
+                    "secret name `{name}`: the prefix `{SECRETS_DIGEST_PREFIX}` is reserved for \
+                     the secret tenantform adds to record which values it deployed; rename it"
+                ),
+            ));
+        }
         if !action.runtime().starts_with("node") {
             found.push(loaded.error_at(
                 "invalid-value",
@@ -886,11 +904,20 @@ pub fn load_and_check(
     strict: bool,
     options: super::load::LoadOptions,
 ) -> (Option<LoadedTenant>, Vec<Diagnostic>) {
-    let (loaded, mut diagnostics) = super::load::load_tenant(path, options);
+    // A file with errors in some entries is still checked without them, so one run reports
+    // every problem. Findings about the entries left out, or about the file as a whole (it
+    // manages nothing), may only be consequences of the errors: they are not reported.
+    let (loaded, mut diagnostics) = super::load::load_tenant_partially(path, options);
+    let complete = !diagnostics.iter().any(Diagnostic::is_error);
     if let Some(loaded) = &loaded {
-        diagnostics.extend(check(loaded));
-        diagnostics.extend(super::posture::check(loaded, strict));
+        let findings = check(loaded)
+            .into_iter()
+            .chain(super::posture::check(loaded, strict));
+        diagnostics.extend(
+            findings.filter(|d| complete || (d.position.is_some() && !loaded.about_left_out(d))),
+        );
     }
+    let loaded = loaded.filter(|_| complete);
     diagnostics
         .sort_by(|a, b| (a.severity, &a.file, a.position).cmp(&(b.severity, &b.file, b.position)));
     (loaded, diagnostics)

@@ -3,8 +3,9 @@
 //! with their wire types (up to Auth0's camelCase) and go over by projection
 //! ([`auth0_wire::shape::project`]); connections, provider credentials and Actions, whose
 //! shapes differ, are mapped in one function each. Secrets are exposed only here, through the
-//! caller's `expose` (apply resolves a [`SecretRef`] from the load-time value or the
-//! environment).
+//! caller's `expose` (apply passes [`exposed`]: the value resolved when the file or the saved
+//! plan was loaded). A secret without a value is a [`MissingSecret`] error, never a panic and
+//! never an invented `""`.
 
 use auth0_wire::action::{ActionSecret, TriggerRef};
 use auth0_wire::shape::project;
@@ -18,6 +19,23 @@ use super::{
     TenantSettings, Trigger,
 };
 use crate::live::{merge_options, social_options};
+
+/// A request body needs a secret whose variable has no value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no value for the secret variable {var}; nothing was sent")]
+pub struct MissingSecret {
+    pub var: String,
+}
+
+/// The value of `secret` as resolved at load time, or which variable is missing.
+pub fn exposed(secret: &SecretRef) -> Result<String, MissingSecret> {
+    secret
+        .expose()
+        .map(str::to_owned)
+        .ok_or_else(|| MissingSecret {
+            var: secret.var().to_owned(),
+        })
+}
 
 /// `value` with only the named top-level fields kept (the fields a PATCH changes); the others
 /// are left out as if the file did not declare them.
@@ -79,27 +97,32 @@ pub fn connection_options(
 /// for `POST` and `PATCH /emails/provider`.
 pub fn email_provider(
     provider: &EmailProvider,
-    expose: impl Fn(&SecretRef) -> String,
-) -> auth0_wire::EmailProvider {
+    expose: impl Fn(&SecretRef) -> Result<String, MissingSecret>,
+) -> Result<auth0_wire::EmailProvider, MissingSecret> {
     let credentials = &provider.credentials;
-    let secret = |secret: &Option<SecretRef>| secret.as_ref().map(|s| Secret::new(expose(s)));
-    auth0_wire::EmailProvider {
+    let secret = |secret: &Option<SecretRef>| {
+        secret
+            .as_ref()
+            .map(|s| expose(s).map(Secret::new))
+            .transpose()
+    };
+    Ok(auth0_wire::EmailProvider {
         name: provider.name,
         enabled: provider.enabled,
         default_from_address: provider.default_from_address.clone(),
         credentials: Some(auth0_wire::EmailCredentials {
-            api_key: secret(&credentials.api_key),
+            api_key: secret(&credentials.api_key)?,
             domain: credentials.domain.clone(),
             region: credentials.region.clone(),
             smtp_host: credentials.smtp_host.clone(),
             smtp_port: credentials.smtp_port,
             smtp_user: credentials.smtp_user.clone(),
-            smtp_pass: secret(&credentials.smtp_pass),
+            smtp_pass: secret(&credentials.smtp_pass)?,
             access_key_id: credentials.access_key_id.clone(),
-            secret_access_key: secret(&credentials.secret_access_key),
+            secret_access_key: secret(&credentials.secret_access_key)?,
         }),
         settings: None,
-    }
+    })
 }
 
 /// A template's declared fields under Auth0's (camelCase) names, for `PATCH
@@ -122,13 +145,18 @@ pub fn email_template_create(
 }
 
 /// An Action's secrets with their values, for `POST`/`PATCH /actions/actions`.
-pub fn action_secrets(action: &Action, expose: impl Fn(&SecretRef) -> String) -> Vec<ActionSecret> {
+pub fn action_secrets(
+    action: &Action,
+    expose: impl Fn(&SecretRef) -> Result<String, MissingSecret>,
+) -> Result<Vec<ActionSecret>, MissingSecret> {
     action
         .secrets
         .iter()
-        .map(|(name, secret)| ActionSecret {
-            name: name.clone(),
-            value: Some(Secret::new(expose(secret))),
+        .map(|(name, secret)| {
+            Ok(ActionSecret {
+                name: name.clone(),
+                value: Some(Secret::new(expose(secret)?)),
+            })
         })
         .collect()
 }
@@ -141,17 +169,22 @@ pub fn action_create(
     code: &str,
     trigger: Trigger,
     runtime: &str,
-    expose: impl Fn(&SecretRef) -> String,
-) -> auth0_wire::Action {
-    auth0_wire::Action {
+    expose: impl Fn(&SecretRef) -> Result<String, MissingSecret>,
+) -> Result<auth0_wire::Action, MissingSecret> {
+    let secrets = if action.secrets.is_empty() {
+        None
+    } else {
+        Some(action_secrets(action, expose)?)
+    };
+    Ok(auth0_wire::Action {
         name: Some(name.to_owned()),
         supported_triggers: Some(supported_triggers(trigger)),
         code: Some(code.to_owned()),
         runtime: Some(runtime.to_owned()),
         dependencies: Some(dependencies(action)),
-        secrets: (!action.secrets.is_empty()).then(|| action_secrets(action, expose)),
+        secrets,
         ..auth0_wire::Action::default()
-    }
+    })
 }
 
 /// An Action's dependencies as the wire names them.
@@ -241,7 +274,8 @@ mod tests {
         let mut provider = EmailProvider::default();
         provider.credentials.secret_access_key = Some(SecretRef::reference("SES_SECRET"));
         provider.credentials.access_key_id = Some("AKIA".into());
-        let body = email_provider(&provider, |secret| format!("value-of-{}", secret.var()));
+        let body =
+            email_provider(&provider, |secret| Ok(format!("value-of-{}", secret.var()))).unwrap();
         assert_eq!(
             serde_json::to_value(body).unwrap(),
             json!({"credentials": {"accessKeyId": "AKIA", "secretAccessKey": "value-of-SES_SECRET"}})
@@ -296,13 +330,37 @@ mod tests {
             "code",
             Trigger::PostLogin,
             "node22",
-            |_| "v".to_owned(),
-        );
+            |_| Ok("v".to_owned()),
+        )
+        .unwrap();
         assert_eq!(
             serde_json::to_value(body).unwrap(),
             json!({"name": "gate", "supported_triggers": [{"id": "post-login", "version": "v3"}],
                    "code": "code", "runtime": "node22", "dependencies": [],
                    "secrets": [{"name": "API_TOKEN", "value": "v"}]})
         );
+    }
+
+    #[test]
+    fn a_secret_without_a_value_is_a_typed_error_not_a_panic_or_an_empty_string() {
+        let mut provider = EmailProvider::default();
+        provider.credentials.api_key = Some(SecretRef::reference("MAILGUN_API_KEY"));
+        assert_eq!(
+            email_provider(&provider, exposed).unwrap_err(),
+            MissingSecret {
+                var: "MAILGUN_API_KEY".into()
+            }
+        );
+        let mut action = Action::default();
+        action
+            .secrets
+            .insert("TOKEN".into(), SecretRef::reference("ACTION_TOKEN"));
+        let error =
+            action_create("gate", &action, "c", Trigger::PostLogin, "node22", exposed).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "no value for the secret variable ACTION_TOKEN; nothing was sent"
+        );
+        assert!(action_secrets(&action, exposed).is_err());
     }
 }

@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::Planner;
+use super::application_renames::NOT_COMPARED;
 use super::fields::{all_declared, diff_declared, same};
 use crate::plan::desired::Desired;
 use crate::plan::model::{Address, FieldChange, Kind};
@@ -17,7 +18,14 @@ impl Planner<'_> {
             let desired = Desired::Application { application };
             let matches = self.live.applications_named(&name);
             match matches.as_slice() {
-                [] => self.create(address, all_declared("", app, &["name"]), desired),
+                [] => {
+                    if let Some(old) = self.renamed_application(key) {
+                        self.rename_application(address, app, old, desired);
+                    } else {
+                        self.warn_of_similar_application(&address, &name);
+                        self.create(address, all_declared("", app, NOT_COMPARED), desired);
+                    }
+                }
                 [live] => {
                     if let Some(why) = self.protected(live) {
                         self.refuse(
@@ -26,7 +34,12 @@ impl Planner<'_> {
                         );
                         continue;
                     }
-                    let fields = diff_declared("", app, &live.model, &["name"]);
+                    if let Some(old) = app.renamed_from.as_deref()
+                        && !self.live.applications_named(old).is_empty()
+                    {
+                        self.note(&address, None, format!("`{old}` (renamed_from) still exists and is left alone; list it under `removed.applications` to delete it"));
+                    }
+                    let fields = diff_declared("", app, &live.model, NOT_COMPARED);
                     self.update_or_noop(address, Some(live.client_id.clone()), fields, desired);
                 }
                 many => {

@@ -1,5 +1,7 @@
 //! The email provider (with write-only credentials) and email templates.
 
+use auth0_wire::email::UNRETURNED_CREDENTIALS;
+
 use super::fields::{all_declared, diff_declared};
 use super::{Planner, write_only};
 use crate::plan::desired::Desired;
@@ -30,8 +32,20 @@ impl Planner<'_> {
             "credentials",
             &public.credentials,
             &live.credentials,
-            &[],
+            &UNRETURNED_CREDENTIALS,
         ));
+        for field in UNRETURNED_CREDENTIALS {
+            let declared = serde_json::to_value(&public.credentials)
+                .ok()
+                .is_some_and(|c| c.get(field).is_some());
+            if declared {
+                self.note(
+                    &address,
+                    Some(&format!("credentials.{field}")),
+                    "cannot be compared: Auth0 never returns it; it is sent with any provider update",
+                );
+            }
+        }
         let secrets = write_only(provider.secret_fields());
         // Any update sends the complete credentials, so the secrets go with it.
         if self.context.force_secrets || !fields.is_empty() {

@@ -2,6 +2,7 @@
 
 mod actions;
 mod api;
+mod application_renames;
 mod applications;
 mod connections;
 mod email;
@@ -98,6 +99,7 @@ impl<'a> Planner<'a> {
             .as_slice()
         {
             [one] => Some(one),
+            [] => self.renamed_application(key),
             _ => None,
         }
     }

@@ -8,8 +8,11 @@ impl Planner<'_> {
         let managed_apps: Vec<String> = self
             .file
             .applications
-            .keys()
-            .map(|key| self.application_name(key))
+            .iter()
+            .flat_map(|(key, app)| {
+                // A renamed application's old name is the one being renamed.
+                std::iter::once(self.application_name(key)).chain(app.renamed_from.clone())
+            })
             .collect();
         let mut found = Vec::new();
         for app in &self.live.applications {
