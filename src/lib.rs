@@ -13,7 +13,7 @@ pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod error_text;
-mod export;
+pub mod export;
 pub mod login;
 mod node;
 mod plan_output;

@@ -46,6 +46,9 @@ pub async fn plan_tenant(
         show_unmanaged: options.show_unmanaged,
     };
     let plan = plan::diff(tenant, &live, read_set, &context);
+    // A plan is often a process's last read (`plan`, apply's verification): leave the next
+    // run a token so its first request is not refused.
+    client.leave_a_token().await;
     Ok((plan, live))
 }
 
@@ -58,12 +61,14 @@ pub async fn read_live(
     Ok(live::normalize(&raw)?)
 }
 
-/// The fingerprint of the tenant as it is now, over what `plan` read: equal to
-/// `plan.live_fingerprint` exactly when nothing the plan depends on changed since.
+/// The fingerprint of the tenant as it is now, over what `plan` read (equal to
+/// `plan.live_fingerprint` exactly when nothing the plan depends on changed since), and the
+/// tenant as read.
 pub async fn current_fingerprint(
     client: &ManagementClient,
     plan: &Plan,
-) -> Result<String, PlanningError> {
+) -> Result<(String, LiveTenant), PlanningError> {
     let live = read_live(client, &plan.read_set).await?;
-    Ok(plan::live_fingerprint(&live, &plan.read_set, &plan.origin))
+    let fingerprint = plan::live_fingerprint(&live, &plan.read_set, &plan.origin);
+    Ok((fingerprint, live))
 }

@@ -73,6 +73,12 @@ impl ManagementClient {
         self.core.stats.snapshot()
     }
 
+    /// Waits until the rate-limit buckets this run drew from hold a whole token again, so the
+    /// next run's first request is not refused (see [`super::RateLimiter::leave_a_token`]).
+    pub async fn leave_a_token(&self) {
+        self.core.limiter.leave_a_token().await;
+    }
+
     /// The rate limiter's current estimate of the refill rate (requests per second), once the
     /// server has sent rate-limit headers.
     pub fn estimated_rate(&self) -> Option<f64> {

@@ -17,7 +17,7 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 use super::error::{ApiError, RequestLine};
-use super::rate_limit::{RateLimitHeaders, RateLimiter};
+use super::rate_limit::{Endpoint, RateLimitHeaders, RateLimiter};
 use super::settings::ConnectionSettings;
 use super::stats::StatsCounters;
 use super::token::{Bearer, TokenSource};
@@ -143,7 +143,7 @@ impl HttpCore {
                     .acquire()
                     .await
                     .expect("the semaphore is never closed");
-                let admitted = self.limiter.admit().await;
+                let admitted = self.limiter.admit(Endpoint::of(&method, url.path())).await;
                 self.stats.request_sent();
                 let mut request = self
                     .http

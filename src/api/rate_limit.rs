@@ -104,6 +104,10 @@ struct Bucket {
     counted: u64,
     window_lower: f64,
     window_upper: f64,
+    /// The whole tokens the server last reported (less the requests then in flight), and
+    /// when: the least the server can hold, where `tokens` may be up to one more.
+    reported: f64,
+    reported_at: Instant,
 }
 
 impl Bucket {
@@ -214,6 +218,8 @@ impl BucketModel {
                     counted: 0,
                     window_lower: 0.0,
                     window_upper: f64::INFINITY,
+                    reported: remaining - others,
+                    reported_at: now,
                 });
                 let Mode::Limited(bucket) = mode else {
                     unreachable!()
@@ -232,6 +238,8 @@ impl BucketModel {
             bucket.sampled_rate = bucket.sampled_rate.max(target).min(bucket.ceiling);
         }
 
+        bucket.reported = remaining - others;
+        bucket.reported_at = now;
         // The server holds between `remaining` and `remaining + 1` tokens, less the requests
         // still in flight that it has not counted yet.
         if bucket.tokens > remaining + 1.0 || rate_limited || bucket.tokens < remaining - others {
@@ -291,6 +299,28 @@ impl BucketModel {
         }
     }
 
+    /// A request admitted earlier was answered with another bucket's headers: it spent a token
+    /// here (the local bucket already took it) but says nothing about this bucket.
+    pub fn answered_elsewhere(&mut self) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+    }
+
+    /// How long until the bucket holds a whole token (`None`: it does, or limits are unknown).
+    pub fn until_a_token(&mut self, now: Instant) -> Option<Duration> {
+        let Mode::Limited(bucket) = &mut self.mode else {
+            return None;
+        };
+        bucket.refill(now);
+        // The least the server can hold: what it last reported, refilled since. Pacing may
+        // count on up to a token more; a new process cannot recover from that guess.
+        let rate = bucket.rate() * SAFETY;
+        let since = now
+            .saturating_duration_since(bucket.reported_at)
+            .as_secs_f64();
+        let least = bucket.tokens.min(bucket.reported + since * rate);
+        (least < 1.0).then(|| Duration::from_secs_f64(((1.0 - least) / rate).min(60.0)))
+    }
+
     /// The current refill-rate estimate (requests per second), when limits are known.
     pub fn estimated_rate(&self) -> Option<f64> {
         match &self.mode {
@@ -304,10 +334,37 @@ impl BucketModel {
     }
 }
 
-/// The shared limiter: a [`BucketModel`] behind a lock, with async waiting.
+/// The buckets Auth0 keeps apart. Every Management API request draws from the tenant's
+/// global bucket; writes to the email templates and the email provider also draw from a
+/// smaller bucket of their own (free plan: burst 5, 25 per minute; `../shared/GUIDE.md` §3,
+/// modelled by the emulator's `RateLimit::email_write_bucket`), and their responses carry that
+/// bucket's headers. Folded into one model, those headers would make the global bucket look
+/// slow and the email bucket look fast, and the email writes would collect 429s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    General,
+    EmailWrite,
+}
+
+impl Endpoint {
+    /// The bucket class of `method` on `path` (`/api/v2/...`).
+    pub fn of(method: &reqwest::Method, path: &str) -> Self {
+        let api = path.split_once("/api/v2/").map_or(path, |(_, rest)| rest);
+        let email = api.starts_with("email-templates") || api.starts_with("emails/provider");
+        if email && method != reqwest::Method::GET {
+            Endpoint::EmailWrite
+        } else {
+            Endpoint::General
+        }
+    }
+}
+
+/// The shared limiter: one [`BucketModel`] per bucket Auth0 keeps, behind locks, with async
+/// waiting.
 #[derive(Debug, Default)]
 pub struct RateLimiter {
-    model: Mutex<BucketModel>,
+    global: Mutex<BucketModel>,
+    email_writes: Mutex<BucketModel>,
 }
 
 /// A request admitted by the limiter. Report its answer with [`Admitted::observe`]; dropping it
@@ -315,6 +372,7 @@ pub struct RateLimiter {
 #[derive(Debug)]
 pub struct Admitted<'a> {
     limiter: &'a RateLimiter,
+    endpoint: Endpoint,
     done: bool,
 }
 
@@ -323,52 +381,87 @@ impl RateLimiter {
         Self::default()
     }
 
-    /// Waits until a request may be sent without being refused.
-    pub async fn admit(&self) -> Admitted<'_> {
-        loop {
-            let admission = self.lock().admit(Instant::now());
-            match admission {
-                Admission::Go => {
-                    return Admitted {
-                        limiter: self,
-                        done: false,
-                    };
-                }
-                Admission::Wait(wait) => tokio::time::sleep(wait).await,
-                Admission::WaitForFirstResponse => {
-                    tokio::time::sleep(Duration::from_millis(10)).await;
+    /// Waits until a request to `endpoint` may be sent without being refused. An email write
+    /// first waits for its own bucket, then holds a token of the global one too.
+    pub async fn admit(&self, endpoint: Endpoint) -> Admitted<'_> {
+        if endpoint == Endpoint::EmailWrite {
+            wait_for(&self.email_writes).await;
+        }
+        wait_for(&self.global).await;
+        Admitted {
+            limiter: self,
+            endpoint,
+            done: false,
+        }
+    }
+
+    /// Waits until every bucket this run used holds a whole token again, so that the next run
+    /// (a new process that cannot know what this one spent) finds its first request admitted.
+    /// Costs at most one token's refill time (half a second on the free plan).
+    pub async fn leave_a_token(&self) {
+        for bucket in [&self.global, &self.email_writes] {
+            loop {
+                let wait = lock(bucket).until_a_token(Instant::now());
+                match wait {
+                    Some(wait) => tokio::time::sleep(wait).await,
+                    None => break,
                 }
             }
         }
     }
 
+    /// The global bucket's refill-rate estimate (requests per second), when known.
     pub fn estimated_rate(&self) -> Option<f64> {
-        self.lock().estimated_rate()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, BucketModel> {
-        self.model
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.global).estimated_rate()
     }
 }
 
+async fn wait_for(bucket: &Mutex<BucketModel>) {
+    loop {
+        let admission = lock(bucket).admit(Instant::now());
+        match admission {
+            Admission::Go => return,
+            Admission::Wait(wait) => tokio::time::sleep(wait).await,
+            Admission::WaitForFirstResponse => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    }
+}
+
+fn lock(bucket: &Mutex<BucketModel>) -> std::sync::MutexGuard<'_, BucketModel> {
+    bucket
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl Admitted<'_> {
-    /// Feeds the response's headers to the limiter.
+    /// Feeds the response's headers to the bucket they describe: an email write's to the email
+    /// bucket (the global one only counts it as answered).
     pub fn observe(mut self, headers: &HeaderMap, rate_limited: bool) {
         self.done = true;
         let parsed = RateLimitHeaders::from_headers(headers);
         let reset_in = parsed.map_or(0.0, |h| h.reset_in(SystemTime::now()));
-        self.limiter
-            .lock()
-            .observe(Instant::now(), parsed, reset_in, rate_limited);
+        let now = Instant::now();
+        match self.endpoint {
+            Endpoint::General => {
+                lock(&self.limiter.global).observe(now, parsed, reset_in, rate_limited);
+            }
+            Endpoint::EmailWrite => {
+                lock(&self.limiter.email_writes).observe(now, parsed, reset_in, rate_limited);
+                lock(&self.limiter.global).answered_elsewhere();
+            }
+        }
     }
 }
 
 impl Drop for Admitted<'_> {
     fn drop(&mut self) {
         if !self.done {
-            self.limiter.lock().abandon();
+            lock(&self.limiter.global).abandon();
+            if self.endpoint == Endpoint::EmailWrite {
+                lock(&self.limiter.email_writes).abandon();
+            }
         }
     }
 }
@@ -613,5 +706,92 @@ mod tests {
         );
         headers.insert("x-ratelimit-remaining", "lots".parse().unwrap());
         assert_eq!(RateLimitHeaders::from_headers(&headers), None);
+    }
+
+    #[test]
+    fn email_writes_are_their_own_bucket_and_reads_are_not() {
+        use reqwest::Method;
+        let of = |method: Method, path: &str| Endpoint::of(&method, path);
+        assert_eq!(
+            of(Method::PATCH, "/api/v2/email-templates/verify_email"),
+            Endpoint::EmailWrite
+        );
+        assert_eq!(
+            of(Method::POST, "/api/v2/emails/provider"),
+            Endpoint::EmailWrite
+        );
+        assert_eq!(
+            of(Method::GET, "/api/v2/email-templates/verify_email"),
+            Endpoint::General
+        );
+        assert_eq!(of(Method::PATCH, "/api/v2/clients/abc"), Endpoint::General);
+    }
+
+    /// Burst `limit`, `remaining` left, refilled at about `rate` per second.
+    fn learned(limit: u32, remaining: u32, rate: f64, now: Instant) -> BucketModel {
+        let mut model = BucketModel::default();
+        assert_eq!(model.admit(now), Admission::Go);
+        let headers = RateLimitHeaders {
+            limit,
+            remaining,
+            reset: 0,
+        };
+        model.observe(
+            now,
+            Some(headers),
+            f64::from(limit - remaining) / rate,
+            false,
+        );
+        model
+    }
+
+    #[test]
+    fn email_headers_do_not_teach_the_global_bucket() {
+        let limiter = RateLimiter::new();
+        let now = Instant::now();
+        *lock(&limiter.global) = learned(2, 1, 2.0, now);
+        let global_before = limiter.estimated_rate();
+        // An email write answered with the email bucket's headers (burst 5, 25 per minute).
+        let mut email = HeaderMap::new();
+        email.insert("x-ratelimit-limit", "5".parse().unwrap());
+        email.insert("x-ratelimit-remaining", "4".parse().unwrap());
+        let reset = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + 3;
+        email.insert("x-ratelimit-reset", reset.to_string().parse().unwrap());
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+            .block_on(async {
+                let admitted = limiter.admit(Endpoint::EmailWrite).await;
+                admitted.observe(&email, false);
+            });
+        assert_eq!(limiter.estimated_rate(), global_before);
+        assert_eq!(lock(&limiter.global).in_flight(), 0);
+        let email_bucket = lock(&limiter.email_writes);
+        assert_eq!(email_bucket.in_flight(), 0);
+        assert!(
+            email_bucket.estimated_rate().unwrap() < 1.0,
+            "the email bucket learned its own, slower rate: {:?}",
+            email_bucket.estimated_rate()
+        );
+    }
+
+    #[test]
+    fn a_run_ends_once_the_bucket_holds_a_token_again() {
+        let now = Instant::now();
+        // Free plan: burst 2 at 2 per second, drained.
+        let mut model = learned(2, 0, 2.0, now);
+        let wait = model.until_a_token(now).expect("drained: wait");
+        assert!(
+            wait >= Duration::from_millis(450) && wait <= Duration::from_millis(1100),
+            "{wait:?}"
+        );
+        assert_eq!(model.until_a_token(now + wait), None);
+        // Unknown limits (no request sent) or none at all: nothing to wait for.
+        assert_eq!(BucketModel::default().until_a_token(now), None);
     }
 }

@@ -10,13 +10,13 @@ use super::lock;
 use super::options::ApplyOptions;
 use super::report::{ApplyError, ApplyEvent, ApplyReport, Failure, Skipped};
 use super::run::Run;
-use super::safety::{Protected, refusals};
+use super::safety::{ClientsAndGrants, PlanRead, Protected, refusals};
 use super::secrets::missing_secrets;
 use super::{
     actions, api, applications, bindings, connections, email_provider, email_templates, grants,
     removed, tenant_settings, users,
 };
-use crate::api::{FieldSelection, GrantFilter, ManagementClient};
+use crate::api::ManagementClient;
 use tenantform_core::plan::{Address, Change, ChangeAction, Desired, Kind, Plan};
 
 /// Executes `plan` (already confirmed by the user). Refuses before any write when the plan
@@ -27,6 +27,18 @@ use tenantform_core::plan::{Address, Change, ChangeAction, Desired, Kind, Plan};
 pub async fn execute(
     client: &ManagementClient,
     plan: &Plan,
+    options: ApplyOptions,
+    on_event: &(dyn Fn(&ApplyEvent<'_>) + Sync),
+) -> Result<ApplyReport, ApplyError> {
+    execute_knowing(client, plan, PlanRead::default(), options, on_event).await
+}
+
+/// [`execute`], starting from the clients and grants the plan read in this run
+/// ([`ClientsAndGrants::from_plan_read`]) instead of listing them again.
+pub async fn execute_knowing(
+    client: &ManagementClient,
+    plan: &Plan,
+    known: PlanRead,
     options: ApplyOptions,
     on_event: &(dyn Fn(&ApplyEvent<'_>) + Sync),
 ) -> Result<ApplyReport, ApplyError> {
@@ -43,11 +55,9 @@ pub async fn execute(
     if !missing.is_empty() {
         return Err(ApplyError::MissingSecrets(missing));
     }
-    // The tenant as it is now decides what is protected, not the (possibly old) plan.
-    let clients = client
-        .list_clients(&FieldSelection::include(["client_id", "name", "global"]))
-        .await?;
-    let grants = client.list_client_grants(&GrantFilter::default()).await?;
+    // The tenant as read in this run decides what is protected, not the (possibly old) plan.
+    let ClientsAndGrants { clients, grants } =
+        ClientsAndGrants::complete(client, plan, known).await?;
     let protected = Protected::from_live(client.own_client_id(), &clients, &grants);
     let refused = refusals(plan, options, &protected);
     if !refused.is_empty() {

@@ -2,10 +2,73 @@
 //! refusals; these checks repeat the important ones against the tenant as it is now, so a
 //! hand-edited or stale plan cannot lock tenantform out.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::options::ApplyOptions;
+use crate::api::{ApiError, FieldSelection, GrantFilter, ManagementClient};
+use tenantform_core::live::LiveTenant;
 use tenantform_core::plan::{ChangeAction, Desired, Kind, Plan};
+
+/// The clients and grants the checks and the run's client-id lookups start from, as
+/// `GET /clients` (`client_id`, `name`, `global`) and `GET /client-grants` bodies.
+#[derive(Debug, Clone, Default)]
+pub struct ClientsAndGrants {
+    pub clients: Vec<Value>,
+    pub grants: Vec<Value>,
+}
+
+/// The clients and grants a plan read, when it read them (`None` for a part it did not).
+#[derive(Debug, Clone, Default)]
+pub struct PlanRead {
+    pub clients: Option<Vec<Value>>,
+    pub grants: Option<Vec<Value>>,
+}
+
+impl ClientsAndGrants {
+    /// What the plan read moments ago in this run (a fresh plan, or a saved plan's fingerprint
+    /// check), so apply does not list them again. That is fresh enough: what is protected does
+    /// not move (the own client's id, the global client, Auth0's system grants), and a change to
+    /// the managed ones since the plan read them makes the writes fail or the verification plan
+    /// differ.
+    pub fn from_plan_read(plan: &Plan, live: &LiveTenant) -> PlanRead {
+        let clients = plan.read_set.clients.then(|| {
+            live.applications
+                .iter()
+                .map(|app| json!({"client_id": app.client_id, "name": app.name(), "global": app.is_global}))
+                .collect()
+        });
+        let grants = plan.read_set.client_grants.then(|| {
+            live.grants
+                .iter()
+                .map(|g| json!({"id": g.id, "client_id": g.client_id, "is_system": g.is_system}))
+                .collect()
+        });
+        PlanRead { clients, grants }
+    }
+
+    /// Lists what `known` lacks: a plan that changes no grant needs no grants to protect.
+    pub async fn complete(
+        client: &ManagementClient,
+        plan: &Plan,
+        known: PlanRead,
+    ) -> Result<Self, ApiError> {
+        let clients = match known.clients {
+            Some(clients) => clients,
+            None => {
+                client
+                    .list_clients(&FieldSelection::include(["client_id", "name", "global"]))
+                    .await?
+            }
+        };
+        let changes_grants = plan.pending().any(|c| c.address.kind == Kind::Grant);
+        let grants = match known.grants {
+            Some(grants) => grants,
+            None if changes_grants => client.list_client_grants(&GrantFilter::default()).await?,
+            None => Vec::new(),
+        };
+        Ok(Self { clients, grants })
+    }
+}
 
 /// What apply must never touch, read from the tenant just before executing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

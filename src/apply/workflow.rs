@@ -7,14 +7,16 @@ use std::time::Instant;
 
 use anyhow::{Context as _, bail};
 
-use super::executor::execute;
+use super::executor::execute_knowing;
 use super::options::ApplyOptions;
 use super::report::{ApplyError, ApplyEvent, ApplyReport};
+use super::safety::{ClientsAndGrants, PlanRead};
 use super::secrets::{missing_secrets, resolve_saved_plan};
 use crate::api::ManagementClient;
 use crate::cli::PlanFormat;
 use crate::planning::{PlanOptions, PlanningError, current_fingerprint, plan_tenant};
 use crate::printer::Printer;
+use tenantform_core::live::LiveTenant;
 use tenantform_core::model::TenantFile;
 use tenantform_core::model::variables::Variables;
 use tenantform_core::plan::{FORMAT_VERSION, Plan};
@@ -93,9 +95,22 @@ pub async fn apply_recording(
     printer: &Printer,
     record: &mut Record,
 ) -> anyhow::Result<Outcome> {
-    let plan = match (request.saved, request.tenant) {
+    let outcome = Box::pin(apply_plan(client, request, printer, record)).await;
+    // The next run (apply, plan, export: a new process) starts without knowing what this one
+    // spent; leave it a token so its first request is not refused.
+    client.leave_a_token().await;
+    outcome
+}
+
+async fn apply_plan(
+    client: &ManagementClient,
+    request: ApplyRequest<'_>,
+    printer: &Printer,
+    record: &mut Record,
+) -> anyhow::Result<Outcome> {
+    let (plan, live) = match (request.saved, request.tenant) {
         (Some(mut plan), tenant) => {
-            check_saved_plan(client, &plan).await?;
+            let live = check_saved_plan(client, &plan).await?;
             resolve_saved_plan(&mut plan, &request.variables);
             let missing = missing_secrets(&plan);
             if !missing.is_empty() {
@@ -111,9 +126,9 @@ pub async fn apply_recording(
                     }
                 );
             }
-            plan
+            (plan, live)
         }
-        (None, Some(tenant)) => plan_tenant(client, tenant, request.plan_options).await?.0,
+        (None, Some(tenant)) => plan_tenant(client, tenant, request.plan_options).await?,
         (None, None) => bail!("give a tenant file or --plan PLAN.json"),
     };
     printer.plan(&plan, PlanFormat::Human);
@@ -128,7 +143,9 @@ pub async fn apply_recording(
         printer.status("Apply cancelled; nothing was changed.");
         return Ok(Outcome::Cancelled);
     }
-    let report = execute_with_progress(client, &plan, request.options, printer).await?;
+    let known = ClientsAndGrants::from_plan_read(&plan, &live);
+    let report =
+        execute_with_progress_knowing(client, &plan, known, request.options, printer).await?;
     record.report = Some(report.clone());
     if !report.is_complete() {
         return Ok(Outcome::Stopped);
@@ -167,8 +184,12 @@ pub fn read_saved_plan(path: &Path) -> anyhow::Result<Plan> {
     serde_json::from_str(&text).with_context(|| format!("{} is not a valid plan", path.display()))
 }
 
-/// Refuses a saved plan made for another tenant or before a change to what it read.
-pub async fn check_saved_plan(client: &ManagementClient, plan: &Plan) -> anyhow::Result<()> {
+/// Refuses a saved plan made for another tenant or before a change to what it read; returns
+/// the tenant as read now.
+pub async fn check_saved_plan(
+    client: &ManagementClient,
+    plan: &Plan,
+) -> anyhow::Result<LiveTenant> {
     let origin = client.settings().origin();
     if plan.origin != origin {
         bail!(
@@ -176,14 +197,14 @@ pub async fn check_saved_plan(client: &ManagementClient, plan: &Plan) -> anyhow:
             plan.origin
         );
     }
-    let now = current_fingerprint(client, plan).await?;
+    let (now, live) = current_fingerprint(client, plan).await?;
     if now != plan.live_fingerprint {
         bail!(
             "the tenant changed since the plan was made (its fingerprint is now {now}, the plan was made from {}); nothing was changed: run `tenantform plan` again",
             plan.live_fingerprint
         );
     }
-    Ok(())
+    Ok(live)
 }
 
 /// Asks on the terminal; refuses when stdin is not one.
@@ -203,6 +224,24 @@ fn confirm(printer: &Printer, origin: &str) -> anyhow::Result<bool> {
 pub async fn execute_with_progress(
     client: &ManagementClient,
     plan: &Plan,
+    options: ApplyOptions,
+    printer: &Printer,
+) -> Result<ApplyReport, ApplyError> {
+    Box::pin(execute_with_progress_knowing(
+        client,
+        plan,
+        PlanRead::default(),
+        options,
+        printer,
+    ))
+    .await
+}
+
+/// [`execute_with_progress`], starting from the clients and grants the plan read in this run.
+async fn execute_with_progress_knowing(
+    client: &ManagementClient,
+    plan: &Plan,
+    known: PlanRead,
     options: ApplyOptions,
     printer: &Printer,
 ) -> Result<ApplyReport, ApplyError> {
@@ -247,7 +286,7 @@ pub async fn execute_with_progress(
             ));
         }
     };
-    let result = execute(client, plan, options, on_event).await;
+    let result = execute_knowing(client, plan, known, options, on_event).await;
     progress.finish();
     let report = result?;
     let requests = client.stats().requests - requests_before;

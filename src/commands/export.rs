@@ -35,10 +35,10 @@ pub async fn run(args: ExportArgs, printer: &Printer) -> anyhow::Result<ExitStat
         "read the tenant with {} requests ({} rate-limited, {} retried)",
         stats.requests, stats.rate_limited, stats.retries
     ));
-    for (connection, total) in &read.truncated_users {
+    if let Some(total) = read.truncated_users {
         printer.warning(&format!(
-            "`{connection}` has {total} users with app_metadata; exported the first {}",
-            export::read::USERS_PER_CONNECTION
+            "{total} users with app_metadata matched; exported the first {} (Auth0's search limit)",
+            export::read::USERS_LIMIT
         ));
     }
     for note in &exported.notes {

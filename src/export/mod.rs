@@ -14,7 +14,7 @@
 //! instead), and `Username-Password-Authentication` while it is unchanged and unused
 //! by the exported applications and users (every tenant has it; declaring it would only add
 //! noise, but once an app uses it the file must say so). Users: those with `app_metadata` in an
-//! exported database connection, at most [`read::USERS_PER_CONNECTION`] per connection: they
+//! exported database connection, at most [`read::USERS_LIMIT`] in all (one search): they
 //! are the bootstrap admins, not a user directory.
 
 pub mod apis;

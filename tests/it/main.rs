@@ -12,6 +12,7 @@ mod multi;
 mod output;
 mod plan;
 mod render;
+mod requests;
 mod social;
 mod support;
 mod validate;

@@ -1,0 +1,304 @@
+//! How many requests runs send and whether they are refused, counted from the emulator's
+//! request log: export's reads, apply's reuse of its plan's reads, back-to-back runs at the
+//! free plan's rate limit.
+
+use std::collections::HashMap;
+
+use auth0_emulator::{Emulator, EmulatorOptions, RateLimit, RequestLogEntry};
+use serde_json::json;
+use tenantform::api::ManagementClient;
+use tenantform::apply::ApplyOptions;
+use tenantform::apply::workflow::{ApplyRequest, Outcome, apply};
+use tenantform::cli::{ColorChoice, OutputArgs};
+use tenantform::export::kind::KindSelection;
+use tenantform::export::read::read_everything;
+use tenantform::planning::{PlanOptions, plan_tenant};
+use tenantform::printer::Printer;
+use tenantform_core::model::TenantFile;
+use tenantform_core::model::load::{LoadOptions, load_tenant_with};
+use tenantform_core::model::variables::Variables;
+
+use crate::support::management_client;
+
+const SMALL_TENANT: &str = "\
+applications:
+  dashboard:
+    name: Dashboard
+    app_type: regular_web
+    callbacks: [http://localhost:8501/oauth2callback]
+  sync:
+    name: Nightly Sync
+    app_type: non_interactive
+    grant_types: [client_credentials]
+grants:
+  - application: sync
+    audience: management-api
+    scopes: [read:users]
+connections:
+  acme-users:
+    disable_signup: true
+    enabled_applications: [dashboard]
+";
+
+fn small_tenant() -> TenantFile {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("small.yaml");
+    std::fs::write(&path, SMALL_TENANT).unwrap();
+    let (loaded, diagnostics) = load_tenant_with(
+        &path,
+        &Variables::from_map(HashMap::new()),
+        LoadOptions {
+            require_secrets: true,
+        },
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    loaded.unwrap().tenant
+}
+
+async fn start(preset: RateLimit) -> Emulator {
+    let emulator = Emulator::start("127.0.0.1:0".parse().unwrap(), EmulatorOptions::default())
+        .await
+        .unwrap();
+    emulator.set_rate_limit(preset);
+    emulator
+}
+
+/// The Management API requests logged since `from`.
+fn api_requests(emulator: &Emulator, from: usize) -> Vec<RequestLogEntry> {
+    emulator.request_log()[from..]
+        .iter()
+        .filter(|entry| entry.path.starts_with("/api/v2/"))
+        .cloned()
+        .collect()
+}
+
+async fn apply_small(client: &ManagementClient, tenant: &TenantFile) -> Outcome {
+    let printer = Printer::new(&OutputArgs {
+        quiet: true,
+        verbose: false,
+        color: ColorChoice::Never,
+        no_progress: true,
+    });
+    let request = ApplyRequest {
+        tenant: Some(tenant),
+        saved: None,
+        variables: Variables::from_map(HashMap::new()),
+        plan_options: PlanOptions::default(),
+        options: ApplyOptions::default(),
+        auto_approve: true,
+    };
+    apply(client, request, &printer).await.unwrap()
+}
+
+fn every_kind() -> KindSelection {
+    KindSelection::parse(&[], &[]).unwrap()
+}
+
+#[tokio::test]
+async fn export_searches_users_once_and_skips_reads_its_lists_answer() {
+    let emulator = start(RateLimit::Off).await;
+    let client = management_client(&emulator).await;
+    let mut connections = Vec::new();
+    for name in ["alpha-users", "beta-users", "gamma-users"] {
+        let created = client
+            .create_connection(&json!({"name": name, "strategy": "auth0"}))
+            .await
+            .unwrap();
+        connections.push(created["id"].as_str().unwrap().to_owned());
+    }
+    for (email, connection, metadata) in [
+        (
+            "admin@alpha.example",
+            "alpha-users",
+            Some(json!({"roles": ["admin"]})),
+        ),
+        (
+            "admin@beta.example",
+            "beta-users",
+            Some(json!({"invited": true})),
+        ),
+        ("plain@gamma.example", "gamma-users", None),
+    ] {
+        let mut body =
+            json!({"connection": connection, "email": email, "password": "Str0ng!Passw0rd#1"});
+        if let Some(metadata) = metadata {
+            body["app_metadata"] = metadata;
+        }
+        client.create_user(&body).await.unwrap();
+    }
+
+    let from = emulator.request_log().len();
+    let read = read_everything(&client, &every_kind()).await.unwrap();
+    let log = api_requests(&emulator, from);
+
+    let searches: Vec<&RequestLogEntry> = log
+        .iter()
+        .filter(|e| e.method == "GET" && e.path == "/api/v2/users")
+        .collect();
+    assert_eq!(
+        searches.len(),
+        1,
+        "one search for every connection: {searches:?}"
+    );
+    let mut emails: Vec<&str> = read
+        .raw
+        .users
+        .iter()
+        .map(|u| u["email"].as_str().unwrap())
+        .collect();
+    emails.sort_unstable();
+    assert_eq!(emails, ["admin@alpha.example", "admin@beta.example"]);
+
+    let database_connections = read.raw.connections.len();
+    assert!(database_connections >= 3);
+    let enabled_reads = log
+        .iter()
+        .filter(|e| e.path.starts_with("/api/v2/connections/") && e.path.ends_with("/clients"))
+        .count();
+    assert_eq!(enabled_reads, database_connections);
+    let per_connection_lookups = log
+        .iter()
+        .filter(|e| e.path.starts_with("/api/v2/connections/") && !e.path.ends_with("/clients"))
+        .count();
+    assert_eq!(
+        per_connection_lookups, 0,
+        "the list answered every connection"
+    );
+    // No email provider: no template is read. No Action: no trigger's bindings are read.
+    assert!(
+        !log.iter()
+            .any(|e| e.path.starts_with("/api/v2/email-templates/"))
+    );
+    assert!(
+        !log.iter()
+            .any(|e| e.path.starts_with("/api/v2/actions/triggers/"))
+    );
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn export_reads_templates_with_a_provider_and_bindings_of_supported_triggers() {
+    let emulator = start(RateLimit::Off).await;
+    let client = management_client(&emulator).await;
+    client
+        .create_email_provider(&json!({"name": "mailgun", "enabled": true,
+            "default_from_address": "no-reply@acme.example",
+            "credentials": {"api_key": "key-123", "domain": "mg.acme.example", "region": "eu"}}))
+        .await
+        .unwrap();
+    client
+        .create_action(
+            &json!({"name": "gate", "code": "exports.onExecutePostLogin = async () => {};",
+            "runtime": "node22", "supported_triggers": [{"id": "post-login", "version": "v3"}]}),
+        )
+        .await
+        .unwrap();
+
+    let from = emulator.request_log().len();
+    read_everything(&client, &every_kind()).await.unwrap();
+    let log = api_requests(&emulator, from);
+    let templates = log
+        .iter()
+        .filter(|e| e.path.starts_with("/api/v2/email-templates/"))
+        .count();
+    assert_eq!(templates, tenantform_core::model::TemplateName::ALL.len());
+    let bindings: Vec<&str> = log
+        .iter()
+        .filter(|e| e.path.starts_with("/api/v2/actions/triggers/"))
+        .map(|e| e.path.as_str())
+        .collect();
+    assert_eq!(bindings, ["/api/v2/actions/triggers/post-login/bindings"]);
+    emulator.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn apply_sends_its_plans_reads_the_writes_and_the_verification_plan_only() {
+    let emulator = start(RateLimit::Off).await;
+    let tenant = small_tenant();
+    // What a plan of the empty tenant reads, and what one of the applied tenant reads.
+    let empty = emulator.request_log().len();
+    plan_tenant(
+        &management_client(&emulator).await,
+        &tenant,
+        PlanOptions::default(),
+    )
+    .await
+    .unwrap();
+    let plan_reads = api_requests(&emulator, empty).len();
+
+    let start_apply = emulator.request_log().len();
+    let outcome = apply_small(&management_client(&emulator).await, &tenant).await;
+    assert_eq!(outcome, Outcome::Verified);
+    let applied = api_requests(&emulator, start_apply);
+
+    let in_sync = emulator.request_log().len();
+    plan_tenant(
+        &management_client(&emulator).await,
+        &tenant,
+        PlanOptions::default(),
+    )
+    .await
+    .unwrap();
+    let verification_reads = api_requests(&emulator, in_sync).len();
+
+    let writes = applied.iter().filter(|e| e.method != "GET").count();
+    assert!(
+        writes >= 5,
+        "two applications, a grant, a connection, its enablement: {applied:#?}"
+    );
+    // Without the apply lock (a library caller), each created application is followed by the
+    // check for a same-named one another run created meanwhile (`apply::applications`).
+    let created_applications = applied
+        .iter()
+        .filter(|e| e.method == "POST" && e.path == "/api/v2/clients")
+        .count();
+    assert_eq!(created_applications, 2);
+    assert_eq!(
+        applied.len(),
+        plan_reads + writes + created_applications + verification_reads,
+        "apply re-read something its plan had read: {applied:#?}"
+    );
+    emulator.shutdown().await.unwrap();
+}
+
+/// apply, plan, apply, export: four clients, as four processes, one after another. Each run
+/// leaves the bucket a token, so the next one's first request (sent before it can know what
+/// the previous run spent) is never refused.
+#[tokio::test]
+async fn back_to_back_runs_at_the_free_limit_start_without_a_429() {
+    let emulator = start(RateLimit::Free).await;
+    let tenant = small_tenant();
+    let mut firsts = Vec::new();
+    firsts.push(emulator.request_log().len());
+    assert_eq!(
+        apply_small(&management_client(&emulator).await, &tenant).await,
+        Outcome::Verified
+    );
+    firsts.push(emulator.request_log().len());
+    plan_tenant(
+        &management_client(&emulator).await,
+        &tenant,
+        PlanOptions::default(),
+    )
+    .await
+    .unwrap();
+    firsts.push(emulator.request_log().len());
+    assert_eq!(
+        apply_small(&management_client(&emulator).await, &tenant).await,
+        Outcome::NoChanges
+    );
+    firsts.push(emulator.request_log().len());
+    read_everything(&management_client(&emulator).await, &every_kind())
+        .await
+        .unwrap();
+    let log = emulator.request_log();
+    assert!(log.len() > 20, "the runs read and wrote: {}", log.len());
+    for first in firsts {
+        let entry = &log[first];
+        assert_ne!(
+            entry.status, 429,
+            "request {first}, the first of a run, was refused: {entry:?}"
+        );
+    }
+    emulator.shutdown().await.unwrap();
+}
