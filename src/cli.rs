@@ -395,7 +395,7 @@ pub struct ExportArgs {
     #[arg(long, default_value = "tenants/exported.yaml")]
     pub out: PathBuf,
 
-    /// Only these kinds (comma separated: tenant, applications, grants, connections,
+    /// Only these kinds (comma separated: tenant, applications, apis, grants, connections,
     /// email_provider, email_templates, actions, triggers, users).
     #[arg(long, value_delimiter = ',')]
     pub include: Vec<String>,

@@ -2,3 +2,4 @@
 //! empty tenants, and the export of a grant to an API set up through the raw API.
 
 mod round_trip;
+mod update_delete;

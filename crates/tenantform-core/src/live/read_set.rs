@@ -11,8 +11,8 @@ use crate::model::{TemplateName, TenantFile, Trigger};
 pub struct ReadSet {
     /// `GET /clients` (all pages): applications are matched by display name.
     pub clients: bool,
-    /// `GET /resource-servers` (all pages): APIs are matched by identifier, and grants are
-    /// checked against the APIs that exist.
+    /// `GET /resource-servers` (all pages): APIs are matched by identifier, and grants to
+    /// other APIs than the Management API are checked against the APIs that exist.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub resource_servers: bool,
     /// `GET /client-grants` (all pages).
@@ -78,9 +78,13 @@ impl ReadSet {
             .any(|c| c.enabled_applications.is_some());
         let client_grants = !file.grants.is_empty() || !file.removed.grants.is_empty();
         Self {
+            // The Management API always exists: only other audiences need the list.
             resource_servers: !file.apis.is_empty()
                 || !file.removed.apis.is_empty()
-                || !file.grants.is_empty(),
+                || file
+                    .grants
+                    .iter()
+                    .any(|grant| grant.audience != crate::model::MANAGEMENT_API),
             clients: !application_names.is_empty() || client_grants || declares_enablement,
             client_grants,
             connection_clients: declares_enablement,
