@@ -262,7 +262,7 @@ async fn the_three_formats_of_a_plan_with_drift() {
     let saved_plan = std::fs::read_to_string(saved.path()).unwrap();
     sentinel::assert_absent("the saved plan", &saved_plan);
     let parsed: serde_json::Value = serde_json::from_str(&saved_plan).unwrap();
-    assert_eq!(parsed["format_version"], 2);
+    assert_eq!(parsed["format_version"], 3);
     assert!(
         parsed["live_fingerprint"]
             .as_str()

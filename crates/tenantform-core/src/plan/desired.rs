@@ -29,8 +29,10 @@ pub enum Desired {
     /// (`live::merge_options`) because PATCH replaces `options` whole.
     Connection {
         connection: DatabaseConnection,
-        /// Enablement per application display name, for the applications the file declares.
-        /// `None` when the file does not manage enablement.
+        /// The enablements apply changes, by application display name: for a new connection
+        /// the applications to enable, for an existing one those whose enablement differs
+        /// from the live one (so the plan grows with its changes, not with applications x
+        /// connections). `None` when the file does not manage enablement.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         enabled_clients: Option<Vec<ClientEnablement>>,
     },

@@ -5,12 +5,12 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::desired::Desired;
+use super::desired::{ClientEnablement, Desired};
 use crate::live::ReadSet;
 
 /// The version of the plan JSON format. Bumped on any incompatible change (the history is in
 /// `crate::plan`).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Everything `apply` needs to make the tenant match the file, and nothing secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,6 +59,18 @@ pub struct Change {
 impl Change {
     pub fn is_noop(&self) -> bool {
         self.action == ChangeAction::NoOp
+    }
+
+    /// A connection change's enablements to send (every view may list them): empty for other
+    /// kinds and when the file does not manage enablement.
+    pub fn enablement_changes(&self) -> &[ClientEnablement] {
+        match &self.desired {
+            Some(Desired::Connection {
+                enabled_clients: Some(changes),
+                ..
+            }) => changes,
+            _ => &[],
+        }
     }
 }
 

@@ -25,30 +25,40 @@ impl Planner<'_> {
             let mut connection = declared.clone();
             connection.name = Some(name.clone());
             connection.enabled_applications = None;
+            let live = self.live.connection_named(&name);
+            let desired_enabled = declared.enabled_applications.as_ref().map(|enabled| {
+                let mut names: Vec<String> = enabled
+                    .iter()
+                    .map(|app| self.application_name(app))
+                    .collect();
+                names.sort();
+                names.dedup();
+                names
+            });
+            // Only the enablements that change (a new connection starts enabled for nobody):
+            // a saved plan grows with its changes, not with applications x connections.
             let enabled_clients = declared.enabled_applications.as_ref().map(|enabled| {
                 self.file
                     .applications
                     .keys()
-                    .map(|app| ClientEnablement {
-                        application: self.application_name(app),
-                        enabled: enabled.contains(app),
+                    .filter_map(|app| {
+                        let wanted = enabled.contains(app);
+                        let now = live.is_some_and(|live| {
+                            self.live_application(app).is_some_and(|found| {
+                                live.enabled_client_ids.contains(&found.client_id)
+                            })
+                        });
+                        (wanted != now).then(|| ClientEnablement {
+                            application: self.application_name(app),
+                            enabled: wanted,
+                        })
                     })
                     .collect::<Vec<_>>()
-            });
-            let desired_enabled = enabled_clients.as_ref().map(|list| {
-                let mut names: Vec<String> = list
-                    .iter()
-                    .filter(|c| c.enabled)
-                    .map(|c| c.application.clone())
-                    .collect();
-                names.sort();
-                names
             });
             let desired = Desired::Connection {
                 connection: connection.clone(),
                 enabled_clients,
             };
-            let live = self.live.connection_named(&name);
             let old = declared
                 .renamed_from
                 .as_deref()
@@ -171,4 +181,71 @@ fn enablement_field(
         after,
         write_only: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use indexmap::IndexMap;
+
+    use crate::live::{LiveTenant, ReadSet};
+    use crate::model::{Application, DatabaseConnection, TenantFile};
+    use crate::plan::{PlanContext, diff, view};
+
+    /// `applications` applications and `connections` connections, each enabled for one.
+    fn file(applications: usize, connections: usize) -> TenantFile {
+        let mut file = TenantFile::default();
+        for index in 0..applications {
+            file.applications.insert(
+                format!("app-{index}"),
+                Application {
+                    name: Some(format!("App {index}")),
+                    ..Application::default()
+                },
+            );
+        }
+        let mut declared = IndexMap::new();
+        for index in 0..connections {
+            declared.insert(
+                format!("users-{index}"),
+                DatabaseConnection {
+                    enabled_applications: Some(vec![format!("app-{index}")]),
+                    ..DatabaseConnection::default()
+                },
+            );
+        }
+        file.connections = declared;
+        file
+    }
+
+    /// Bytes of the saved plan per change, planned against an empty tenant.
+    fn bytes_per_change(applications: usize, connections: usize) -> usize {
+        let file = file(applications, connections);
+        let context = PlanContext {
+            origin: "https://acme.auth0.com".to_owned(),
+            own_client_id: None,
+            allow_delete: false,
+            force_secrets: false,
+            show_unmanaged: false,
+        };
+        let plan = diff(
+            &file,
+            &LiveTenant::default(),
+            ReadSet::for_tenant(&file),
+            &context,
+        );
+        assert_eq!(plan.summary().create, applications + connections);
+        view::json(&plan).len() / (applications + connections)
+    }
+
+    #[test]
+    fn a_plan_grows_with_its_changes_not_applications_times_connections() {
+        let small = bytes_per_change(20, 20);
+        let large = bytes_per_change(400, 20);
+        // Twenty times the applications: each change (application or connection) costs about
+        // the same; listing every application in each connection change would not.
+        assert!(
+            large < small * 3 / 2,
+            "{small} bytes per change with 20 applications, {large} with 400"
+        );
+    }
 }

@@ -232,8 +232,11 @@ fn enablement_changes_only_for_declared_applications() {
             enabled_clients: Some(list),
             ..
         } => {
-            assert_eq!(list.len(), 2, "only the file's applications: {list:?}");
-            assert!(list.iter().all(|c| c.enabled));
+            // The dashboard is enabled already: only the M2M app's enablement changes.
+            assert_eq!(list.len(), 1, "only the enablement that changes: {list:?}");
+            assert!(list[0].enabled);
+            assert_ne!(list[0].application, "Acme Reporting Dashboard");
+            assert_eq!(change.enablement_changes(), list.as_slice());
         }
         other => panic!("{other:?}"),
     }
@@ -564,5 +567,5 @@ fn a_saved_plan_reads_back_identically() {
     let text = super::view::json(&plan);
     let back: Plan = serde_json::from_str(&text).unwrap();
     assert_eq!(back, plan);
-    assert_eq!(back.format_version, 2);
+    assert_eq!(back.format_version, 3);
 }
