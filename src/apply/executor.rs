@@ -96,7 +96,7 @@ pub async fn execute_knowing(
                 }
             }
             Err(error) => {
-                let message = format!("{error:#}");
+                let message = crate::error_text::one_line(&error);
                 on_event(&ApplyEvent::Failed(change, &message));
                 report.failed.push(Failure {
                     address: change.address.clone(),

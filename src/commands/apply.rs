@@ -211,7 +211,7 @@ async fn apply_one(target: &Target, args: &ApplyArgs, printer: &Printer) -> Tena
         Ok(Outcome::NotConverged) => ("not_converged", None),
         Ok(Outcome::Stopped) => ("incomplete", None),
         Ok(Outcome::Cancelled) => ("cancelled", None),
-        Err(error) => ("failed", Some(format!("{error:#}"))),
+        Err(error) => ("failed", Some(crate::error_text::one_line(&error))),
     };
     TenantApply {
         file: target.name().display().to_string(),

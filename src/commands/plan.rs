@@ -34,9 +34,9 @@ pub async fn run(args: PlanArgs, printer: &Printer) -> anyhow::Result<ExitStatus
         async move {
             let result = Box::pin(plan_one(file, args, saved, &printer)).await;
             if let Err(error) = &result {
-                printer.error(&format!("{error:#}"));
+                printer.error(&crate::error_text::one_line(error));
             }
-            result.map_err(|error| format!("{error:#}"))
+            result.map_err(|error| crate::error_text::one_line(&error))
         }
     })
     .await;

@@ -78,3 +78,29 @@ fn the_mailgun_regions_the_schema_documents_are_accepted() {
         );
     }
 }
+
+/// A tenant that cannot be reached: the error names each cause once (the request's own
+/// message included its source, which `{:#}` then printed again).
+#[test]
+fn an_unreachable_tenant_names_each_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("t.yaml"),
+        "applications:\n  app:\n    name: App\n",
+    )
+    .unwrap();
+    // Nothing listens on port 9 (discard) here: the token request is refused at once.
+    let run = Cli::new()
+        .current_dir(dir.path())
+        .env("AUTH0_DOMAIN", "http://127.0.0.1:9")
+        .env("AUTH0_M2M_CLIENT_ID", "id")
+        .env("AUTH0_M2M_CLIENT_SECRET", "secret-of-the-test")
+        .args(["plan", "t.yaml"])
+        .run();
+    run.assert_code(1);
+    assert_eq!(
+        run.stderr.matches("error sending request").count(),
+        1,
+        "{run}"
+    );
+}
