@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::bodies;
 use super::create::create_once;
+use super::lock;
 use super::run::{Run, adopted, id_of};
 use crate::api::{ApiError, FieldSelection, ManagementClient};
 use tenantform_core::model::Application;
@@ -27,6 +28,10 @@ pub(super) async fn apply(
         let created_id = id_of(&created.body, "client_id")?;
         let (id, detail) = if created.adopted {
             (created_id.clone(), adopted(&created))
+        } else if lock::held() {
+            // Runs that take the lock do not create at the same time: no same-named copy to
+            // settle, and no list of every client read after each create.
+            (created_id.clone(), None)
         } else {
             match keep_one(client, name, &created_id).await? {
                 Some(settled) => (settled.kept, Some(settled.detail)),

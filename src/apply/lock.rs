@@ -169,6 +169,12 @@ pub(super) fn lost() -> Option<String> {
     HELD.try_with(|state| state.lost()).ok().flatten()
 }
 
+/// Whether the run holds the apply lock now (so no other run that takes it is writing).
+pub(super) fn held() -> bool {
+    HELD.try_with(|state| state.lost().is_none())
+        .unwrap_or(false)
+}
+
 impl Lease {
     /// Runs `work` as the holder: the executor checks the lock before each change.
     pub async fn scope<F: Future>(&self, work: F) -> F::Output {

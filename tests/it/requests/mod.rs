@@ -8,6 +8,7 @@ use auth0_emulator::{Emulator, EmulatorOptions, RateLimit, RequestLogEntry};
 use serde_json::json;
 use tenantform::api::ManagementClient;
 use tenantform::apply::ApplyOptions;
+use tenantform::apply::lock::{self, LockOptions};
 use tenantform::apply::workflow::{ApplyRequest, Outcome, apply};
 use tenantform::cli::{ColorChoice, OutputArgs};
 use tenantform::export::kind::KindSelection;
@@ -257,6 +258,55 @@ async fn apply_sends_its_plans_reads_the_writes_and_the_verification_plan_only()
         applied.len(),
         plan_reads + writes + created_applications + verification_reads,
         "apply re-read something its plan had read: {applied:#?}"
+    );
+    emulator.shutdown().await.unwrap();
+}
+
+/// Holding the apply lock (as the command does), apply sends exactly its plan's reads, the
+/// writes (the lock's own included) and the verification plan's reads.
+#[tokio::test]
+async fn under_the_apply_lock_apply_reads_nothing_its_plans_do_not() {
+    let emulator = start(RateLimit::Off).await;
+    let tenant = small_tenant();
+    let empty = emulator.request_log().len();
+    plan_tenant(
+        &management_client(&emulator).await,
+        &tenant,
+        PlanOptions::default(),
+    )
+    .await
+    .unwrap();
+    let plan_reads = api_requests(&emulator, empty).len();
+
+    let client = management_client(&emulator).await;
+    let start_apply = emulator.request_log().len();
+    let lease = lock::acquire(&client, LockOptions::default(), &|_| {})
+        .await
+        .unwrap();
+    let outcome = Box::pin(lease.scope(apply_small(&client, &tenant))).await;
+    lease.release().await.unwrap();
+    assert_eq!(outcome, Outcome::Verified);
+    let applied = api_requests(&emulator, start_apply);
+
+    let in_sync = emulator.request_log().len();
+    plan_tenant(
+        &management_client(&emulator).await,
+        &tenant,
+        PlanOptions::default(),
+    )
+    .await
+    .unwrap();
+    let verification_reads = api_requests(&emulator, in_sync).len();
+
+    let writes = applied.iter().filter(|e| e.method != "GET").count();
+    assert!(
+        writes >= 7,
+        "the lock taken and released, two applications, a grant, a connection, its enablement: {applied:#?}"
+    );
+    assert_eq!(
+        applied.len(),
+        plan_reads + writes + verification_reads,
+        "apply read something its plans do not: {applied:#?}"
     );
     emulator.shutdown().await.unwrap();
 }
