@@ -42,7 +42,7 @@ pub struct Skipped {
     /// The failed (or itself skipped) change it depends on; `None` when every remaining
     /// change was skipped for another reason (the apply lock was lost).
     pub because_of: Option<Address>,
-    /// In words, e.g. "depends on application.dashboard, which failed".
+    /// In words, e.g. `depends on application["dashboard"], which failed`.
     pub reason: String,
 }
 

@@ -171,11 +171,11 @@ async fn dependants_of_a_failed_change_are_skipped_with_the_reason() {
     let applied = addresses(&report);
     for expected in [
         format!("{}", Address::new(Kind::Application, DASHBOARD)),
-        "tenant_settings.tenant".to_owned(),
-        "email_provider.provider".to_owned(),
-        "email_template.reset_email".to_owned(),
+        "tenant_settings[\"tenant\"]".to_owned(),
+        "email_provider[\"provider\"]".to_owned(),
+        "email_template[\"reset_email\"]".to_owned(),
         "action[\"Post-Login Verification\"]".to_owned(),
-        "bindings.post-login".to_owned(),
+        "bindings[\"post-login\"]".to_owned(),
     ] {
         assert!(applied.contains(&expected), "{expected} not in {applied:?}");
     }
@@ -216,14 +216,14 @@ async fn the_command_reports_applied_failed_and_skipped_and_exits_1() {
     let m2m = format!("application[{M2M:?}]");
     for line in [
         format!("x {m2m}: create failed:"),
-        format!("- connection.{CONNECTION}: create skipped: depends on {m2m}, which failed"),
+        format!("- connection[{CONNECTION:?}]: create skipped: depends on {m2m}, which failed"),
         format!(
-            "- user[\"admin@acme.example\"]: create skipped: depends on connection.{CONNECTION}, which was skipped"
+            "- user[\"admin@acme.example\"]: create skipped: depends on connection[{CONNECTION:?}], which was skipped"
         ),
         "apply did not complete: 1 failed, 3 skipped".to_owned(),
-        format!("  applied: application[{DASHBOARD:?}], tenant_settings.tenant"),
+        format!("  applied: application[{DASHBOARD:?}], tenant_settings[\"tenant\"]"),
         format!("  failed:  {m2m}: "),
-        format!("  skipped: connection.{CONNECTION} (depends on {m2m}, which failed)"),
+        format!("  skipped: connection[{CONNECTION:?}] (depends on {m2m}, which failed)"),
         "Run apply again to finish".to_owned(),
     ] {
         assert!(all.contains(&line), "missing `{line}` in:\n{run}");

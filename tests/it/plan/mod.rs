@@ -135,7 +135,7 @@ async fn sign_ups_enabled_on_the_connection_are_reported() {
                 .await;
         },
         &[
-            "~ connection.reporting-dashboard-users",
+            "~ connection[\"reporting-dashboard-users\"]",
             "options.disable_signup: false -> true",
         ],
     )
@@ -194,7 +194,7 @@ async fn a_template_subject_changed_is_reported() {
             .await;
         },
         &[
-            "~ email_template.reset_email",
+            "~ email_template[\"reset_email\"]",
             "subject",
             "Reset your password",
         ],
@@ -213,7 +213,7 @@ async fn a_binding_removed_is_reported() {
             .await;
         },
         &[
-            "~ bindings.post-login",
+            "~ bindings[\"post-login\"]",
             "[] -> [\"Post-Login Verification\"]",
         ],
     )

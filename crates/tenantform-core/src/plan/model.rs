@@ -128,16 +128,10 @@ impl Address {
 }
 
 impl fmt::Display for Address {
+    /// One form for every name (`application["dashboard"]`, `application["My Web App"]`), so an
+    /// address reads the same in every output and can be searched for.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let simple = self
-            .name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
-        if simple {
-            write!(f, "{}.{}", self.kind.as_str(), self.name)
-        } else {
-            write!(f, "{}[{:?}]", self.kind.as_str(), self.name)
-        }
+        write!(f, "{}[{:?}]", self.kind.as_str(), self.name)
     }
 }
 
@@ -255,5 +249,22 @@ impl Plan {
 
     pub fn pending(&self) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(|c| !c.is_noop())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_address_is_written_in_one_form() {
+        assert_eq!(
+            Address::new(Kind::Application, "dashboard").to_string(),
+            r#"application["dashboard"]"#
+        );
+        assert_eq!(
+            Address::new(Kind::Application, "My Web App").to_string(),
+            r#"application["My Web App"]"#
+        );
     }
 }

@@ -523,7 +523,7 @@ fn unmanaged_resources_only_on_request() {
         names.contains(&"application[\"All Applications\"]".to_owned()),
         "{names:?}"
     );
-    assert!(names.contains(&"application.tenantform".to_owned()));
+    assert!(names.contains(&"application[\"tenantform\"]".to_owned()));
     assert!(names.contains(&"application[\"Legacy Reports\"]".to_owned()));
     assert!(
         names
