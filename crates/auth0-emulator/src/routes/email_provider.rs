@@ -48,8 +48,15 @@ pub fn create(store: &mut Store, call: &Call) -> Outcome {
             Some("email_provider_conflict"),
         ));
     }
-    store.email_provider = Some(body.clone());
-    Ok(Reply::created(render(body)))
+    let mut provider = body.clone();
+    // The spec's `enabled` has `default: true`: a provider created without it is enabled.
+    if !provider.contains_key("enabled") {
+        let enabled = auth0_wire::EmailProvider::when_absent().enabled;
+        provider.insert("enabled".into(), Value::from(enabled));
+    }
+    let reply = render(&provider);
+    store.email_provider = Some(provider);
+    Ok(Reply::created(reply))
 }
 
 pub fn update(store: &mut Store, call: &Call) -> Outcome {
@@ -101,5 +108,19 @@ mod tests {
             store.email_provider.as_ref().unwrap()["credentials"]["smtp_pass"],
             "p"
         );
+    }
+
+    #[test]
+    fn a_provider_created_without_enabled_is_enabled() {
+        let mut store = Store::fresh("http://h", "m2m", "s");
+        let body = json!({"name": "mailgun", "credentials": {"api_key": "k", "domain": "d"}});
+        let created = create(&mut store, &Call::test("POST", &body)).unwrap();
+        assert_eq!(created.body.unwrap()["enabled"], true);
+        let read = get(&store, &Call::test("GET", &Value::Null)).unwrap();
+        assert_eq!(read.body.unwrap()["enabled"], true);
+        let off = json!({"name": "mailgun", "enabled": false});
+        update(&mut store, &Call::test("PATCH", &off)).unwrap();
+        let read = get(&store, &Call::test("GET", &Value::Null)).unwrap();
+        assert_eq!(read.body.unwrap()["enabled"], false);
     }
 }
