@@ -130,6 +130,17 @@ impl Printer {
         }
     }
 
+    /// What the run is waiting for, on stderr as it happens (even from a capturing printer:
+    /// it is about now, not part of a tenant's grouped output), unless `--quiet`.
+    pub fn waiting(&self, text: &str) {
+        if !self.quiet {
+            write_line(
+                &mut stream(std::io::stderr().lock(), self.stderr_color),
+                text,
+            );
+        }
+    }
+
     /// Detail shown with `--verbose`, on stderr.
     pub fn detail(&self, text: &str) {
         if self.verbose && !self.quiet {

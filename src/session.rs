@@ -4,11 +4,15 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use secrecy::SecretString;
 
-use crate::api::{ConnectionSettings, ManagementClient, RequestEvent, RequestObserver};
+use crate::api::{
+    ConnectionSettings, ManagementClient, Observers, RequestEvent, RequestObserver, SLOW_AFTER,
+    SlowObserver, SlowRequest, Waiting,
+};
 use crate::cli::ConnectionArgs;
 use crate::printer::Printer;
 use tenantform_core::model::load::LoadOptions;
@@ -178,12 +182,47 @@ async fn connect_to(
     printer: &Printer,
 ) -> anyhow::Result<ManagementClient> {
     let origin = settings.origin();
-    let observer = printer
-        .is_verbose()
-        .then(|| request_logger(printer.clone()));
-    ManagementClient::connect_with_observer(settings, observer)
+    let observers = Observers {
+        request: printer
+            .is_verbose()
+            .then(|| request_logger(printer.clone())),
+        slow: Some(slow_notice(printer.clone())),
+        slow_after: slow_after(),
+    };
+    ManagementClient::connect_with_observers(settings, observers)
         .await
         .with_context(|| format!("cannot authenticate with {origin}"))
+}
+
+/// How long a request may go unanswered before the run says what it waits for: 5 s, or
+/// `TENANTFORM_SLOW_NOTICE_MS` (hidden, for tests that cannot wait 5 s).
+fn slow_after() -> Duration {
+    std::env::var("TENANTFORM_SLOW_NOTICE_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(SLOW_AFTER, Duration::from_millis)
+}
+
+/// Once per slow request, what it waits for, e.g.
+/// `still waiting for Auth0 to answer GET /api/v2/clients (5 s)…`.
+fn slow_notice(printer: Printer) -> SlowObserver {
+    Arc::new(move |slow: &SlowRequest| {
+        let waited = if slow.waited >= Duration::from_secs(1) {
+            format!("{} s", slow.waited.as_secs())
+        } else {
+            format!("{} ms", slow.waited.as_millis())
+        };
+        printer.waiting(&match slow.waiting {
+            Waiting::Server => format!(
+                "still waiting for Auth0 to answer {} {} ({waited})…",
+                slow.method, slow.path
+            ),
+            Waiting::RateLimit => format!(
+                "still waiting for the rate limit to let {} {} through ({waited})…",
+                slow.method, slow.path
+            ),
+        });
+    })
 }
 
 /// `--verbose`: one line per attempt, e.g. `GET /api/v2/clients 200 12ms ratelimit-remaining=49`.

@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use super::error::ApiError;
-use super::http::{ApiResponse, HttpCore, RequestObserver};
+use super::http::{ApiResponse, HttpCore, Observers, RequestObserver};
 use super::settings::ConnectionSettings;
 use super::stats::RequestStats;
 
@@ -31,17 +31,31 @@ pub type Query<'a> = [(&'a str, String)];
 impl ManagementClient {
     /// Builds the client and gets its token (so bad credentials fail here, clearly).
     pub async fn connect(settings: ConnectionSettings) -> Result<Self, ApiError> {
-        Self::connect_with_observer(settings, None).await
+        Self::connect_with_observers(settings, Observers::default()).await
     }
 
     /// Like [`ManagementClient::connect`], reporting every attempt (method, path, status, time)
-    /// to `observer`, e.g. for `--verbose`.
+    /// to `observer`.
     pub async fn connect_with_observer(
         settings: ConnectionSettings,
         observer: Option<RequestObserver>,
     ) -> Result<Self, ApiError> {
+        let observers = Observers {
+            request: observer,
+            ..Observers::default()
+        };
+        Self::connect_with_observers(settings, observers).await
+    }
+
+    /// Like [`ManagementClient::connect`], reporting every attempt (method, path, status, time)
+    /// and every slow request to `observers`, e.g. for `--verbose` and the "still waiting"
+    /// notice.
+    pub async fn connect_with_observers(
+        settings: ConnectionSettings,
+        observers: Observers,
+    ) -> Result<Self, ApiError> {
         let mut core = HttpCore::new(settings)?;
-        core.observer = observer;
+        core.observers = observers;
         let client = Self {
             core: Arc::new(core),
         };

@@ -4,8 +4,13 @@
 //! anything), after the reset it announces. 5xx answers, timeouts and connection errors are
 //! retried only for idempotent methods (GET, PUT, PATCH, DELETE): a POST that failed that way
 //! may have taken effect, and only its caller can find out. A 401 refreshes the token once.
+//!
+//! [`Observers`] hear of each attempt (`--verbose`) and of a request still unanswered after
+//! a while, with what it waits for (Auth0 or the rate limit), so a slow run is not silent.
 
+use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use rand::Rng;
@@ -46,6 +51,146 @@ pub struct RequestEvent {
 
 pub type RequestObserver = Arc<dyn Fn(&RequestEvent) + Send + Sync>;
 
+/// What a request that has not answered yet is waiting for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    /// Auth0's answer (or its retry after a 5xx).
+    Server,
+    /// The rate limit: the client-side limiter, or the wait a 429 announced.
+    RateLimit,
+}
+
+/// A request unanswered after [`Observers::slow_after`], reported once per request. Never
+/// holds a body or a token.
+#[derive(Debug, Clone)]
+pub struct SlowRequest {
+    pub method: Method,
+    /// Path without the query string.
+    pub path: String,
+    pub waited: Duration,
+    pub waiting: Waiting,
+}
+
+pub type SlowObserver = Arc<dyn Fn(&SlowRequest) + Send + Sync>;
+
+/// Who hears about requests: each attempt ([`RequestEvent`]) and each slow request
+/// ([`SlowRequest`]). The token request is reported like the others.
+#[derive(Clone)]
+pub struct Observers {
+    pub request: Option<RequestObserver>,
+    pub slow: Option<SlowObserver>,
+    /// How long a request may go unanswered before `slow` hears of it.
+    pub slow_after: Duration,
+}
+
+/// A slow answer is noticed after this long by default (the request timeout is 30 s).
+pub const SLOW_AFTER: Duration = Duration::from_secs(5);
+
+impl Default for Observers {
+    fn default() -> Self {
+        Self {
+            request: None,
+            slow: None,
+            slow_after: SLOW_AFTER,
+        }
+    }
+}
+
+/// Where a request is now, read by its watcher ([`watched`]).
+pub(crate) struct Phase<'a> {
+    state: AtomicU8,
+    /// The limiter it may wait on, to tell a wait for the limits' first answer (own work).
+    limiter: Option<&'a RateLimiter>,
+}
+
+/// Waiting on this run's own work (a concurrency slot, the token request, a backoff decided
+/// here): nothing to tell beyond what that work reports itself.
+const OWN: u8 = 0;
+const RATE_LIMIT: u8 = 1;
+const SERVER: u8 = 2;
+
+impl<'a> Phase<'a> {
+    pub(crate) fn server() -> Self {
+        Self {
+            state: AtomicU8::new(SERVER),
+            limiter: None,
+        }
+    }
+
+    fn limited_by(limiter: &'a RateLimiter) -> Self {
+        Self {
+            state: AtomicU8::new(OWN),
+            limiter: Some(limiter),
+        }
+    }
+
+    fn set(&self, phase: u8) {
+        self.state.store(phase, Ordering::Relaxed);
+    }
+
+    fn waiting(&self) -> Option<Waiting> {
+        match self.state.load(Ordering::Relaxed) {
+            RATE_LIMIT if self.limiter.is_some_and(RateLimiter::is_probing) => None,
+            RATE_LIMIT => Some(Waiting::RateLimit),
+            SERVER => Some(Waiting::Server),
+            _ => None,
+        }
+    }
+}
+
+/// Runs `work`, telling `observers.slow` once if it is still running after
+/// `observers.slow_after` while waiting on the server or the rate limit (a request queued
+/// behind this run's own requests is not reported: those are).
+pub(crate) async fn watched<T>(
+    observers: &Observers,
+    line: &RequestLine,
+    phase: &Phase<'_>,
+    work: impl Future<Output = T>,
+) -> T {
+    let Some(slow) = &observers.slow else {
+        return work.await;
+    };
+    let started = Instant::now();
+    let mut work = std::pin::pin!(work);
+    loop {
+        if let Ok(done) = tokio::time::timeout(observers.slow_after, work.as_mut()).await {
+            return done;
+        }
+        if let Some(waiting) = phase.waiting() {
+            slow(&SlowRequest {
+                method: line.method.clone(),
+                path: line.path.clone(),
+                waited: started.elapsed(),
+                waiting,
+            });
+            return work.await;
+        }
+    }
+}
+
+/// Tells `observers.request` of one attempt.
+pub(crate) fn report(
+    observers: &Observers,
+    line: &RequestLine,
+    answer: Option<(u16, &HeaderMap)>,
+    attempt: u32,
+    started: Instant,
+) {
+    if let Some(observer) = &observers.request {
+        observer(&RequestEvent {
+            method: line.method.clone(),
+            path: line.path.clone(),
+            status: answer.map(|(status, _)| status),
+            attempt,
+            elapsed: started.elapsed(),
+            ratelimit_remaining: answer
+                .and_then(|(_, headers)| headers.get("x-ratelimit-remaining"))
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned),
+        });
+    }
+}
+
 const BACKOFF_BASE: Duration = Duration::from_millis(200);
 const BACKOFF_MAX: Duration = Duration::from_secs(10);
 const MAX_RESET_WAIT: Duration = Duration::from_secs(60);
@@ -58,7 +203,7 @@ pub(crate) struct HttpCore {
     pub(crate) limiter: RateLimiter,
     pub(crate) stats: StatsCounters,
     pub(crate) slots: Semaphore,
-    pub(crate) observer: Option<RequestObserver>,
+    pub(crate) observers: Observers,
 }
 
 fn is_idempotent(method: &Method) -> bool {
@@ -94,14 +239,16 @@ impl HttpCore {
             limiter: RateLimiter::new(),
             stats: StatsCounters::default(),
             slots: Semaphore::new(settings.concurrency.max(1)),
-            observer: None,
+            observers: Observers::default(),
             http,
             settings,
         })
     }
 
     pub(crate) async fn bearer(&self) -> Result<Bearer, ApiError> {
-        self.token.current(&self.http, &self.stats).await
+        self.token
+            .current(&self.http, &self.stats, &self.observers)
+            .await
     }
 
     /// `{base}/seg1/seg2`, each segment percent-encoded (ids such as `auth0|123` or an API
@@ -129,6 +276,22 @@ impl HttpCore {
             method: method.clone(),
             path: url.path().to_owned(),
         };
+        let phase = Phase::limited_by(&self.limiter);
+        // Boxed: the watcher would otherwise hold the whole retry loop inline, and every
+        // caller's future with it.
+        let attempts = Box::pin(self.attempts(&method, &url, &line, query, body, &phase));
+        watched(&self.observers, &line, &phase, attempts).await
+    }
+
+    async fn attempts(
+        &self,
+        method: &Method,
+        url: &Url,
+        line: &RequestLine,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+        phase: &Phase<'_>,
+    ) -> Result<ApiResponse, ApiError> {
         let mut bearer = self.bearer().await?;
         let mut attempt: u32 = 0;
         let mut refreshed = false;
@@ -136,6 +299,7 @@ impl HttpCore {
             if attempt > 0 || refreshed {
                 self.stats.retried();
             }
+            phase.set(OWN);
             let started = Instant::now();
             let outcome = {
                 let _slot = self
@@ -143,7 +307,9 @@ impl HttpCore {
                     .acquire()
                     .await
                     .expect("the semaphore is never closed");
-                let admitted = self.limiter.admit(Endpoint::of(&method, url.path())).await;
+                phase.set(RATE_LIMIT);
+                let admitted = self.limiter.admit(Endpoint::of(method, url.path())).await;
+                phase.set(SERVER);
                 self.stats.request_sent();
                 let mut request = self
                     .http
@@ -166,15 +332,16 @@ impl HttpCore {
                 }
             };
             let answered = outcome.as_ref().ok();
-            self.report(
-                &line,
+            report(
+                &self.observers,
+                line,
                 answered.map(|(status, headers, _)| (*status, headers)),
                 attempt,
                 started,
             );
 
             let next = match outcome {
-                Err(error) => self.after_transport_error(&line, error, attempt),
+                Err(error) => self.after_transport_error(line, error, attempt),
                 Ok((status, headers, bytes)) => {
                     let body = parse_body(&bytes);
                     match status {
@@ -186,13 +353,18 @@ impl HttpCore {
                             return Ok(ApiResponse { status, body });
                         }
                         401 if !refreshed => {
-                            bearer = self.token.refresh(&bearer, &self.http, &self.stats).await?;
+                            phase.set(OWN);
+                            bearer = self
+                                .token
+                                .refresh(&bearer, &self.http, &self.stats, &self.observers)
+                                .await?;
                             refreshed = true;
                             continue;
                         }
                         429 => {
                             self.stats.rate_limited();
                             if attempt < self.settings.max_retries {
+                                phase.set(RATE_LIMIT);
                                 Next::Retry(wait_after_429(&headers, attempt))
                             } else {
                                 Next::Fail(ApiError::from_status(
@@ -203,7 +375,7 @@ impl HttpCore {
                             }
                         }
                         500..=599
-                            if is_idempotent(&method) && attempt < self.settings.max_retries =>
+                            if is_idempotent(method) && attempt < self.settings.max_retries =>
                         {
                             Next::Retry(backoff(attempt))
                         }
@@ -245,28 +417,6 @@ impl HttpCore {
                 source: error.without_url(),
             }
         })
-    }
-
-    fn report(
-        &self,
-        line: &RequestLine,
-        answer: Option<(u16, &HeaderMap)>,
-        attempt: u32,
-        started: Instant,
-    ) {
-        if let Some(observer) = &self.observer {
-            observer(&RequestEvent {
-                method: line.method.clone(),
-                path: line.path.clone(),
-                status: answer.map(|(status, _)| status),
-                attempt,
-                elapsed: started.elapsed(),
-                ratelimit_remaining: answer
-                    .and_then(|(_, headers)| headers.get("x-ratelimit-remaining"))
-                    .and_then(|value| value.to_str().ok())
-                    .map(str::to_owned),
-            });
-        }
     }
 }
 

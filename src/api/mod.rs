@@ -26,7 +26,10 @@ pub use client_grants::GrantFilter;
 pub use clients::FieldSelection;
 pub use connections::{ConnectionFilter, ENABLED_CLIENTS_CHUNK};
 pub use error::{ApiError, RequestLine};
-pub use http::{ApiResponse, RequestEvent, RequestObserver};
+pub use http::{
+    ApiResponse, Observers, RequestEvent, RequestObserver, SLOW_AFTER, SlowObserver, SlowRequest,
+    Waiting,
+};
 pub use pagination::{PAGE_SIZE, Totals};
 pub use rate_limit::RateLimiter;
 pub use settings::{ConnectionSettings, SettingsError};

@@ -414,6 +414,13 @@ impl RateLimiter {
     pub fn estimated_rate(&self) -> Option<f64> {
         lock(&self.global).estimated_rate()
     }
+
+    /// Whether requests are held only until the first answer tells the limits: they wait on
+    /// this run's first request, not on the rate limit.
+    pub fn is_probing(&self) -> bool {
+        let global = lock(&self.global);
+        matches!(global.mode, Mode::Unknown) && global.in_flight > 0
+    }
 }
 
 async fn wait_for(bucket: &Mutex<BucketModel>) {

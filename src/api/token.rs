@@ -1,12 +1,16 @@
 //! The Management API access token: client-credentials grant, cached in memory for the run,
-//! refreshed (once per stale token, however many requests saw it fail) after a 401.
+//! refreshed (once per stale token, however many requests saw it fail) after a 401. The token
+//! request is reported to the observers like any other (path and status: never its form, which
+//! holds the client secret, nor its answer, which holds the token).
 
+use reqwest::header::HeaderMap;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use tokio::sync::Mutex;
 use url::Url;
 
 use super::error::{ApiError, RequestLine};
+use super::http::{Observers, Phase, report, watched};
 use super::settings::ConnectionSettings;
 use super::stats::StatsCounters;
 
@@ -43,13 +47,14 @@ impl TokenSource {
         &self,
         http: &reqwest::Client,
         stats: &StatsCounters,
+        observers: &Observers,
     ) -> Result<Bearer, ApiError> {
         let mut cached = self.cached.lock().await;
         if let Some(bearer) = cached.as_ref() {
             return Ok(bearer.clone());
         }
         let bearer = Bearer {
-            token: self.fetch(http, stats).await?,
+            token: self.fetch(http, stats, observers).await?,
             generation: 1,
         };
         *cached = Some(bearer.clone());
@@ -62,13 +67,14 @@ impl TokenSource {
         stale: &Bearer,
         http: &reqwest::Client,
         stats: &StatsCounters,
+        observers: &Observers,
     ) -> Result<Bearer, ApiError> {
         let mut cached = self.cached.lock().await;
         if let Some(bearer) = cached.as_ref().filter(|b| b.generation != stale.generation) {
             return Ok(bearer.clone());
         }
         let bearer = Bearer {
-            token: self.fetch(http, stats).await?,
+            token: self.fetch(http, stats, observers).await?,
             generation: stale.generation + 1,
         };
         *cached = Some(bearer.clone());
@@ -79,12 +85,45 @@ impl TokenSource {
         &self,
         http: &reqwest::Client,
         stats: &StatsCounters,
+        observers: &Observers,
     ) -> Result<SecretString, ApiError> {
-        let line = || RequestLine {
+        let line = RequestLine {
             method: reqwest::Method::POST,
             path: self.url.path().to_owned(),
         };
         stats.token_requested();
+        let started = std::time::Instant::now();
+        let answer = watched(observers, &line, &Phase::server(), self.post(http, &line)).await;
+        report(
+            observers,
+            &line,
+            answer
+                .as_ref()
+                .ok()
+                .map(|(code, headers, _)| (*code, headers)),
+            0,
+            started,
+        );
+        let (code, _, bytes) = answer?;
+        let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        if !(200..300).contains(&code) {
+            return Err(ApiError::from_token_response(code, &body));
+        }
+        match body.get("access_token").and_then(Value::as_str) {
+            Some(token) if !token.is_empty() => Ok(SecretString::from(token.to_owned())),
+            _ => Err(ApiError::Unexpected {
+                request: line,
+                detail: "the token response has no access_token".to_owned(),
+            }),
+        }
+    }
+
+    /// The client-credentials request: its status, headers and body.
+    async fn post(
+        &self,
+        http: &reqwest::Client,
+        line: &RequestLine,
+    ) -> Result<(u16, HeaderMap, Vec<u8>), ApiError> {
         let form = [
             ("grant_type", "client_credentials"),
             ("client_id", self.client_id.as_str()),
@@ -99,34 +138,25 @@ impl TokenSource {
             .map_err(|source| {
                 if source.is_timeout() {
                     ApiError::Timeout {
-                        request: line(),
+                        request: line.clone(),
                         after: self.timeout,
                     }
                 } else {
                     ApiError::Transport {
-                        request: line(),
+                        request: line.clone(),
                         source: source.without_url(),
                     }
                 }
             })?;
         let code = response.status().as_u16();
+        let headers = response.headers().clone();
         let bytes = response
             .bytes()
             .await
             .map_err(|source| ApiError::Transport {
-                request: line(),
+                request: line.clone(),
                 source: source.without_url(),
             })?;
-        let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        if !(200..300).contains(&code) {
-            return Err(ApiError::from_token_response(code, &body));
-        }
-        match body.get("access_token").and_then(Value::as_str) {
-            Some(token) if !token.is_empty() => Ok(SecretString::from(token.to_owned())),
-            _ => Err(ApiError::Unexpected {
-                request: line(),
-                detail: "the token response has no access_token".to_owned(),
-            }),
-        }
+        Ok((code, headers, bytes.to_vec()))
     }
 }

@@ -135,6 +135,7 @@ impl Emulator {
             request_index: AtomicU64::new(0),
             jitter: jitter::Jitter::default(),
             slow_response: options.slow_response,
+            response_delay: AtomicU64::new(0),
             oidc: oidc::OidcState::default(),
             actions,
             messages,
@@ -235,6 +236,13 @@ impl Emulator {
     /// serving it, so concurrent clients interleave differently with each seed.
     pub fn set_jitter(&self, max: Duration) {
         self.shared.jitter.set(max);
+    }
+
+    /// Holds every Management API and token answer back by `delay` (zero: off), as a slow
+    /// tenant would.
+    pub fn set_response_delay(&self, delay: Duration) {
+        let micros = u64::try_from(delay.as_micros()).unwrap_or(u64::MAX);
+        self.shared.response_delay.store(micros, Ordering::SeqCst);
     }
 
     pub fn set_rate_limit(&self, rate_limit: RateLimit) {

@@ -34,6 +34,9 @@ pub struct Shared {
     /// Random pauses before Management API requests (off by default).
     pub jitter: super::jitter::Jitter,
     pub slow_response: Duration,
+    /// A pause before every Management API and token answer, in microseconds (0: off; tests
+    /// of a slow tenant).
+    pub response_delay: AtomicU64,
     pub oidc: super::oidc::OidcState,
     /// Runs post-login Actions; `None` when the runtime could not be set up.
     pub actions: Option<super::login_actions::ActionsRuntime>,
@@ -203,6 +206,10 @@ pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Resp
         entry.body = logged_body;
     }
 
+    let response_delay = shared.response_delay.load(Ordering::SeqCst);
+    if response_delay > 0 && (path.starts_with("/api/v2/") || path == "/oauth/token") {
+        tokio::time::sleep(Duration::from_micros(response_delay)).await;
+    }
     let Decided {
         response,
         fault,

@@ -5,7 +5,9 @@
 //! plan in one tenant leaves the other alone. Also `show`, the step summary, the precedence of
 //! the connection options, and `--verbose`.
 
-use auth0_emulator::Emulator;
+use std::time::Duration;
+
+use auth0_emulator::{Emulator, RateLimit};
 use secrecy::ExposeSecret as _;
 use serde_json::{Value, json};
 
@@ -476,6 +478,26 @@ async fn verbose_logs_each_request_without_token_or_secret() {
         .filter(|r| r.path.starts_with("/api/v2/"))
         .count();
     assert_eq!(lines.len(), reads, "one line per request:\n{planned}");
+    // The token request too: path and status, never its form (the client secret) nor its
+    // answer (the token); the secret is a registered secret of `cli()`, checked on every run.
+    let token_lines: Vec<&str> = planned
+        .stderr
+        .lines()
+        .filter(|line| line.starts_with("POST /oauth/token "))
+        .collect();
+    let token_requests = project
+        .dev
+        .request_log()
+        .iter()
+        .filter(|r| r.path == "/oauth/token")
+        .count();
+    assert_eq!(token_requests, 1, "{planned}");
+    assert_eq!(token_lines.len(), token_requests, "{planned}");
+    assert!(
+        token_lines[0].starts_with("POST /oauth/token 200 "),
+        "{planned}"
+    );
+    assert!(!token_lines[0].contains("client_"), "{planned}");
     let clients = lines
         .iter()
         .find(|line| line.starts_with("GET /api/v2/clients "))
@@ -506,6 +528,104 @@ async fn verbose_logs_each_request_without_token_or_secret() {
         "{applied}"
     );
     assert!(!applied.stderr.contains("eyJ"), "{applied}");
+}
+
+/// Notices of slow requests, on stderr.
+fn still_waiting(run: &Output) -> Vec<&str> {
+    run.stderr
+        .lines()
+        .filter(|line| line.starts_with("still waiting for "))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_tenant_is_announced_once_per_request_with_what_it_waits_for() {
+    let project = Project::new().await;
+    // A fast tenant: no notice (the threshold is lowered but far above a local answer).
+    let fast = run(project
+        .cli()
+        .env("TENANTFORM_SLOW_NOTICE_MS", "2000")
+        .args(["plan", "tenants/dev.yaml"]))
+    .await;
+    fast.assert_success();
+    assert_eq!(still_waiting(&fast), Vec::<&str>::new(), "{fast}");
+
+    // Every answer 400 ms late, noticed after 200 ms: the token request and each read say so,
+    // once each.
+    project.dev.set_response_delay(Duration::from_millis(400));
+    let from = project.dev.request_log().len();
+    let slow = run(project
+        .cli()
+        .env("TENANTFORM_SLOW_NOTICE_MS", "200")
+        .args(["plan", "tenants/dev.yaml"]))
+    .await;
+    slow.assert_success();
+    let notices = still_waiting(&slow);
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.starts_with("still waiting for Auth0 to answer POST /oauth/token (")),
+        "{slow}"
+    );
+    let requests: Vec<String> = project.dev.request_log()[from..]
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    let mut announced: Vec<String> = notices
+        .iter()
+        .map(|n| {
+            let request = n
+                .strip_prefix("still waiting for Auth0 to answer ")
+                .unwrap_or_else(|| panic!("waiting on the server: {n}"));
+            let (request, waited) = request.split_once(" (").unwrap();
+            let (number, unit) = waited.strip_suffix(")…").unwrap().split_once(' ').unwrap();
+            assert!(number.parse::<u64>().is_ok(), "{n}");
+            assert!(["ms", "s"].contains(&unit), "{n}");
+            request.to_owned()
+        })
+        .collect();
+    let mut expected = requests.clone();
+    announced.sort();
+    expected.sort();
+    assert_eq!(announced, expected, "one notice per request:\n{slow}");
+
+    // --quiet silences it.
+    let quiet = run(project.cli().env("TENANTFORM_SLOW_NOTICE_MS", "200").args([
+        "--quiet",
+        "plan",
+        "tenants/dev.yaml",
+    ]))
+    .await;
+    quiet.assert_success();
+    assert_eq!(still_waiting(&quiet), Vec::<&str>::new(), "{quiet}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_on_the_rate_limit_is_told_apart_from_waiting_on_auth0() {
+    let project = Project::new().await;
+    // One request every 400 ms: past the first, each waits on the rate limit (the client's
+    // limiter or a 429's wait), not on the server, which answers at once.
+    project.dev.set_rate_limit(RateLimit::Custom {
+        per_second: 2.5,
+        burst: 1,
+    });
+    let planned = run(project
+        .cli()
+        .env("TENANTFORM_SLOW_NOTICE_MS", "200")
+        .args(["plan", "tenants/dev.yaml"]))
+    .await;
+    planned.assert_success();
+    let notices = still_waiting(&planned);
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.starts_with("still waiting for the rate limit to let GET /api/v2/")),
+        "{planned}"
+    );
+    assert!(
+        !notices.iter().any(|n| n.contains("for Auth0 to answer")),
+        "{planned}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
