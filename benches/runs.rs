@@ -163,16 +163,19 @@ async fn apply_file(client: &ManagementClient, tenant: &TenantFile) -> anyhow::R
     Ok(())
 }
 
-/// apply, plan, apply, export at `free`, each with its own client (as separate processes).
+/// apply, plan, apply, export at `free`, each with its own client (as separate processes
+/// would be, passing on the rate limiter's state in a cache file), without a pause between.
 async fn back_to_back(tenant: &TenantFile) -> anyhow::Result<()> {
     let emulator = Emulator::start("127.0.0.1:0".parse()?, EmulatorOptions::default()).await?;
     emulator.set_rate_limit(RateLimit::Free);
+    let cache = tempfile::tempdir()?;
+    let process = async || connect_caching(&emulator, Some(cache.path())).await;
     let started = Instant::now();
-    apply_file(&connect(&emulator).await?, tenant).await?;
-    plan_tenant(&connect(&emulator).await?, tenant, PlanOptions::default()).await?;
-    apply_file(&connect(&emulator).await?, tenant).await?;
+    apply_file(&process().await?, tenant).await?;
+    plan_tenant(&process().await?, tenant, PlanOptions::default()).await?;
+    apply_file(&process().await?, tenant).await?;
     read_everything(
-        &connect(&emulator).await?,
+        &process().await?,
         &KindSelection::parse(&[], &[]).expect("every kind"),
     )
     .await?;
@@ -191,11 +194,20 @@ async fn back_to_back(tenant: &TenantFile) -> anyhow::Result<()> {
 }
 
 async fn connect(emulator: &Emulator) -> anyhow::Result<ManagementClient> {
-    let settings = ConnectionSettings::new(
+    connect_caching(emulator, None).await
+}
+
+/// A client that keeps the rate limiter's state between runs in `cache`, as the CLI does.
+async fn connect_caching(
+    emulator: &Emulator,
+    cache: Option<&Path>,
+) -> anyhow::Result<ManagementClient> {
+    let mut settings = ConnectionSettings::new(
         &emulator.domain(),
         emulator.client_id().to_owned(),
         emulator.client_secret().clone(),
     )?;
+    settings.rate_limit_cache = cache.map(|dir| dir.join("rate-limits.json"));
     Ok(ManagementClient::connect(settings).await?)
 }
 

@@ -46,9 +46,9 @@ pub async fn plan_tenant(
         show_unmanaged: options.show_unmanaged,
     };
     let plan = plan::diff(tenant, &live, read_set, &context);
-    // A plan is often a process's last read (`plan`, apply's verification): leave the next
-    // run a token so its first request is not refused.
-    client.leave_a_token().await;
+    // A plan is often a process's last read (`plan`, apply's verification): tell the next run
+    // when its first request will not be refused.
+    client.remember_rate_limits();
     Ok((plan, live))
 }
 

@@ -178,9 +178,10 @@ pub async fn connect_tenant(
 }
 
 async fn connect_to(
-    settings: ConnectionSettings,
+    mut settings: ConnectionSettings,
     printer: &Printer,
 ) -> anyhow::Result<ManagementClient> {
+    settings.rate_limit_cache = crate::api::rate_limit_cache::default_path();
     let origin = settings.origin();
     let observers = Observers {
         request: printer

@@ -56,6 +56,8 @@ impl ManagementClient {
     ) -> Result<Self, ApiError> {
         let mut core = HttpCore::new(settings)?;
         core.observers = observers;
+        let cache = core.settings.rate_limit_cache.as_deref();
+        core.limiter.recall(cache, &core.settings.origin());
         let client = Self {
             core: Arc::new(core),
         };
@@ -87,10 +89,13 @@ impl ManagementClient {
         self.core.stats.snapshot()
     }
 
-    /// Waits until the rate-limit buckets this run drew from hold a whole token again, so the
-    /// next run's first request is not refused (see [`super::RateLimiter::leave_a_token`]).
-    pub async fn leave_a_token(&self) {
-        self.core.limiter.leave_a_token().await;
+    /// Records in the rate-limit cache when the buckets this run drew from hold a whole token
+    /// again, so the next run's first request is not refused (see
+    /// [`super::RateLimiter::remember`]).
+    pub fn remember_rate_limits(&self) {
+        let settings = &self.core.settings;
+        let cache = settings.rate_limit_cache.as_deref();
+        self.core.limiter.remember(cache, &settings.origin());
     }
 
     /// The rate limiter's current estimate of the refill rate (requests per second), once the

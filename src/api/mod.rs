@@ -12,6 +12,7 @@ pub mod error;
 pub mod http;
 pub mod pagination;
 pub mod rate_limit;
+pub mod rate_limit_cache;
 pub mod read_tenant;
 pub mod resource_servers;
 pub mod settings;

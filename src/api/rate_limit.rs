@@ -21,10 +21,13 @@
 //! tokens than the local bucket believes, the local bucket is lowered to what the server says
 //! minus the other requests still in flight (which the server may not have counted yet).
 
+use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::HeaderMap;
+
+use super::rate_limit_cache::{self, Ready};
 
 /// The three rate-limit headers of one response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,6 +148,8 @@ enum Mode {
 pub struct BucketModel {
     mode: Mode,
     in_flight: u32,
+    /// Before the limits are known: when the previous run said the bucket holds a token again.
+    not_before: Option<Instant>,
 }
 
 impl Default for BucketModel {
@@ -152,6 +157,7 @@ impl Default for BucketModel {
         Self {
             mode: Mode::Unknown,
             in_flight: 0,
+            not_before: None,
         }
     }
 }
@@ -161,7 +167,14 @@ impl BucketModel {
     pub fn admit(&mut self, now: Instant) -> Admission {
         match &mut self.mode {
             Mode::Unknown if self.in_flight > 0 => return Admission::WaitForFirstResponse,
-            Mode::Unknown | Mode::Unlimited => {}
+            Mode::Unknown => {
+                if let Some(wait) = self.not_before.map(|at| at.saturating_duration_since(now))
+                    && !wait.is_zero()
+                {
+                    return Admission::Wait(wait);
+                }
+            }
+            Mode::Unlimited => {}
             Mode::Limited(bucket) => {
                 bucket.refill(now);
                 if bucket.tokens < 1.0 {
@@ -321,6 +334,12 @@ impl BucketModel {
         (least < 1.0).then(|| Duration::from_secs_f64(((1.0 - least) / rate).min(60.0)))
     }
 
+    /// Until the limits are known, sends nothing before `at` (when a previous run left the
+    /// bucket a token).
+    pub fn not_before(&mut self, at: Instant) {
+        self.not_before = Some(at);
+    }
+
     /// The current refill-rate estimate (requests per second), when limits are known.
     pub fn estimated_rate(&self) -> Option<f64> {
         match &self.mode {
@@ -395,18 +414,59 @@ impl RateLimiter {
         }
     }
 
-    /// Waits until every bucket this run used holds a whole token again, so that the next run
-    /// (a new process that cannot know what this one spent) finds its first request admitted.
-    /// Costs at most one token's refill time (half a second on the free plan).
-    pub async fn leave_a_token(&self) {
-        for bucket in [&self.global, &self.email_writes] {
-            loop {
-                let wait = lock(bucket).until_a_token(Instant::now());
-                match wait {
-                    Some(wait) => tokio::time::sleep(wait).await,
-                    None => break,
-                }
+    /// Reads what the previous run against `origin` left in the cache file `path`: until then,
+    /// the first request to each bucket waits for the token that run said would be back.
+    pub fn recall(&self, path: Option<&Path>, origin: &str) {
+        if let Some(path) = path {
+            self.resume(
+                rate_limit_cache::load(path, origin),
+                unix_now(),
+                Instant::now(),
+            );
+        }
+    }
+
+    /// Writes to the cache file `path` when each bucket this run used holds a whole token
+    /// again, for the next run (a new process that cannot know what this one spent). Nothing
+    /// is waited for here; the next run waits only if it comes sooner.
+    pub fn remember(&self, path: Option<&Path>, origin: &str) {
+        let Some(path) = path else { return };
+        let now = unix_now();
+        let ready = self.ready(now, Instant::now());
+        // A cache: a failed write costs the next run at most one retried 429.
+        let _ = rate_limit_cache::store(path, origin, ready, now);
+    }
+
+    /// `ready` (Unix seconds) as waits before each bucket's first request.
+    fn resume(&self, ready: Ready, unix_now: f64, now: Instant) {
+        for (bucket, at) in [
+            (&self.global, ready.global),
+            (&self.email_writes, ready.email_writes),
+        ] {
+            if let Some(wait) = Ready::wait(at, unix_now) {
+                lock(bucket).not_before(now + Duration::from_secs_f64(wait));
             }
+        }
+    }
+
+    /// When each bucket holds a whole token again (Unix seconds; `None`: it does now, or it
+    /// was not used).
+    fn ready(&self, unix_now: f64, now: Instant) -> Ready {
+        let at = |bucket: &Mutex<BucketModel>| {
+            let mut bucket = lock(bucket);
+            match bucket.until_a_token(now) {
+                Some(wait) => Some(unix_now + wait.as_secs_f64()),
+                // Not used by this run: what the previous one said still holds.
+                None if matches!(bucket.mode, Mode::Unknown) => bucket
+                    .not_before
+                    .map(|at| unix_now + at.saturating_duration_since(now).as_secs_f64())
+                    .filter(|at| *at > unix_now),
+                None => None,
+            }
+        };
+        Ready {
+            global: at(&self.global),
+            email_writes: at(&self.email_writes),
         }
     }
 
@@ -434,6 +494,13 @@ async fn wait_for(bucket: &Mutex<BucketModel>) {
             }
         }
     }
+}
+
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs_f64()
 }
 
 fn lock(bucket: &Mutex<BucketModel>) -> std::sync::MutexGuard<'_, BucketModel> {
@@ -785,6 +852,45 @@ mod tests {
             "the email bucket learned its own, slower rate: {:?}",
             email_bucket.estimated_rate()
         );
+    }
+
+    #[test]
+    fn the_next_run_waits_for_the_token_this_run_said_would_be_back() {
+        let now = Instant::now();
+        let unix_now = 1_700_000_000.0;
+        let run = RateLimiter::new();
+        // Free plan, drained by this run: a token is back in about half a second.
+        *lock(&run.global) = learned(2, 0, 2.0, now);
+        let ready = run.ready(unix_now, now);
+        let back = ready.global.expect("drained: a time to wait for") - unix_now;
+        assert!((0.45..=1.1).contains(&back), "{back}");
+        assert_eq!(ready.email_writes, None, "the email bucket was not used");
+
+        // The next process, a tenth of a second later: its first request waits the rest.
+        let next = RateLimiter::new();
+        let later = now + Duration::from_millis(100);
+        next.resume(ready, unix_now + 0.1, later);
+        match lock(&next.global).admit(later) {
+            Admission::Wait(wait) => assert!(
+                (wait.as_secs_f64() - (back - 0.1)).abs() < 0.01,
+                "{wait:?} for {back}"
+            ),
+            other => panic!("the first request went before the token was back: {other:?}"),
+        }
+        let then = later + Duration::from_secs_f64(back);
+        assert_eq!(lock(&next.global).admit(then), Admission::Go);
+        // Other origins' runs, or a bucket nobody drained: no wait.
+        let fresh = RateLimiter::new();
+        fresh.resume(Ready::default(), unix_now, now);
+        assert_eq!(lock(&fresh.global).admit(now), Admission::Go);
+        // A run that sent nothing passes on what it was told.
+        assert_eq!(next_unused_ready(ready, unix_now, now), ready.global);
+    }
+
+    fn next_unused_ready(ready: Ready, unix_now: f64, now: Instant) -> Option<f64> {
+        let limiter = RateLimiter::new();
+        limiter.resume(ready, unix_now, now);
+        limiter.ready(unix_now, now).global
     }
 
     #[test]

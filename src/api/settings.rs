@@ -1,6 +1,7 @@
 //! How to reach a tenant's Management API, validated from the command line and environment.
 
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -22,6 +23,9 @@ pub struct ConnectionSettings {
     pub max_retries: u32,
     /// Requests in flight at once, on top of the rate limiter.
     pub concurrency: usize,
+    /// Where the rate limiter's state is kept between runs (`api::rate_limit_cache`); `None`:
+    /// not kept (the CLI sets it, tests use a temporary directory).
+    pub rate_limit_cache: Option<PathBuf>,
 }
 
 /// Why the connection settings are unusable.
@@ -51,6 +55,7 @@ impl ConnectionSettings {
             timeout: Self::DEFAULT_TIMEOUT,
             max_retries: Self::DEFAULT_MAX_RETRIES,
             concurrency: Self::DEFAULT_CONCURRENCY,
+            rate_limit_cache: None,
         })
     }
 

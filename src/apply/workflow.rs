@@ -97,8 +97,8 @@ pub async fn apply_recording(
 ) -> anyhow::Result<Outcome> {
     let outcome = Box::pin(apply_plan(client, request, printer, record)).await;
     // The next run (apply, plan, export: a new process) starts without knowing what this one
-    // spent; leave it a token so its first request is not refused.
-    client.leave_a_token().await;
+    // spent; tell it when its first request will not be refused.
+    client.remember_rate_limits();
     outcome
 }
 

@@ -141,8 +141,8 @@ async fn read_all(
             }
         }
     }
-    // Export is a process's last read: leave the next run a token.
-    client.leave_a_token().await;
+    // Export is a process's last read: tell the next run when it may send.
+    client.remember_rate_limits();
     Ok(ExportRead {
         raw,
         truncated_users,

@@ -3,10 +3,11 @@
 //! free plan's rate limit.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use auth0_emulator::{Emulator, EmulatorOptions, RateLimit, RequestLogEntry};
 use serde_json::json;
-use tenantform::api::ManagementClient;
+use tenantform::api::{ConnectionSettings, ManagementClient};
 use tenantform::apply::ApplyOptions;
 use tenantform::apply::lock::{self, LockOptions};
 use tenantform::apply::workflow::{ApplyRequest, Outcome, apply};
@@ -311,22 +312,37 @@ async fn under_the_apply_lock_apply_reads_nothing_its_plans_do_not() {
     emulator.shutdown().await.unwrap();
 }
 
-/// apply, plan, apply, export: four clients, as four processes, one after another. Each run
-/// leaves the bucket a token, so the next one's first request (sent before it can know what
-/// the previous run spent) is never refused.
+/// A client as a CLI process gets it: one that keeps the rate limiter's state between runs in
+/// `cache` (a temporary directory, never the real home).
+async fn process_client(emulator: &Emulator, cache: &Path) -> ManagementClient {
+    let mut settings = ConnectionSettings::new(
+        &emulator.domain(),
+        emulator.client_id(),
+        emulator.client_secret().clone(),
+    )
+    .unwrap();
+    settings.rate_limit_cache = Some(cache.join("rate-limits.json"));
+    ManagementClient::connect(settings).await.unwrap()
+}
+
+/// apply, plan, apply, export: four clients, as four processes, one right after another. Each
+/// run records when the bucket holds a token again, and the next one waits for it before its
+/// first request (sent before it can know what the previous run spent), which is never refused.
 #[tokio::test]
 async fn back_to_back_runs_at_the_free_limit_start_without_a_429() {
     let emulator = start(RateLimit::Free).await;
+    let cache = tempfile::tempdir().unwrap();
+    let cache = cache.path();
     let tenant = small_tenant();
     let mut firsts = Vec::new();
     firsts.push(emulator.request_log().len());
     assert_eq!(
-        apply_small(&management_client(&emulator).await, &tenant).await,
+        apply_small(&process_client(&emulator, cache).await, &tenant).await,
         Outcome::Verified
     );
     firsts.push(emulator.request_log().len());
     plan_tenant(
-        &management_client(&emulator).await,
+        &process_client(&emulator, cache).await,
         &tenant,
         PlanOptions::default(),
     )
@@ -334,11 +350,11 @@ async fn back_to_back_runs_at_the_free_limit_start_without_a_429() {
     .unwrap();
     firsts.push(emulator.request_log().len());
     assert_eq!(
-        apply_small(&management_client(&emulator).await, &tenant).await,
+        apply_small(&process_client(&emulator, cache).await, &tenant).await,
         Outcome::NoChanges
     );
     firsts.push(emulator.request_log().len());
-    read_everything(&management_client(&emulator).await, &every_kind())
+    read_everything(&process_client(&emulator, cache).await, &every_kind())
         .await
         .unwrap();
     let log = emulator.request_log();
@@ -350,5 +366,34 @@ async fn back_to_back_runs_at_the_free_limit_start_without_a_429() {
             "request {first}, the first of a run, was refused: {entry:?}"
         );
     }
+    emulator.shutdown().await.unwrap();
+}
+
+/// A run that drained the free plan's bucket, then at once a new process: its first request
+/// waits for the token the cache file says is coming instead of being refused.
+#[tokio::test]
+async fn a_run_right_after_one_that_drained_the_bucket_is_not_refused() {
+    let emulator = start(RateLimit::Free).await;
+    let cache = tempfile::tempdir().unwrap();
+    let drained = process_client(&emulator, cache.path()).await;
+    // Burst 2: four reads leave the bucket empty (the limiter paces the last two).
+    for _ in 0..4 {
+        drained.get(&["clients"], &[]).await.unwrap();
+    }
+    drained.remember_rate_limits();
+    assert!(
+        cache.path().join("rate-limits.json").exists(),
+        "the drained bucket was recorded"
+    );
+    let next_first = emulator.request_log().len();
+    let next = process_client(&emulator, cache.path()).await;
+    next.get(&["clients"], &[]).await.unwrap();
+    let sent = api_requests(&emulator, next_first);
+    assert_eq!(
+        sent.len(),
+        1,
+        "one request, not refused and retried: {sent:#?}"
+    );
+    assert_eq!(sent[0].status, 200, "{sent:#?}");
     emulator.shutdown().await.unwrap();
 }

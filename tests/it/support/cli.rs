@@ -112,7 +112,12 @@ impl Cli {
         for key in SCRUBBED {
             command.env_remove(key);
         }
-        command.env("NO_COLOR", "1").envs(&self.env);
+        // The rate-limit cache goes to the build's scratch space, never the real home.
+        let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tenantform-cache");
+        command
+            .env("NO_COLOR", "1")
+            .env("TENANTFORM_CACHE_DIR", cache)
+            .envs(&self.env);
         command
     }
 
