@@ -930,15 +930,9 @@ fn redirect_with(target: &str, params: &[(&str, &str)], state: Option<&str>) -> 
     response
 }
 
-/// The login form, a "Continue with <provider>" button per social connection enabled for the
-/// client (a GET of `/authorize` naming the connection, as Auth0's buttons lead there), and the
-/// sign-up form when allowed.
-fn login_page(
-    store: &Store,
-    request: &AuthorizeRequest,
-    allow_signup: bool,
-    error: Option<(u16, &str)>,
-) -> Response {
+/// The authorize request's parameters as hidden form inputs, so a page's form carries them to
+/// the next step of the login.
+fn carried_inputs(request: &AuthorizeRequest) -> String {
     let mut hidden = String::new();
     for name in CARRIED {
         if let Some(value) = request.field(name) {
@@ -949,6 +943,19 @@ fn login_page(
             );
         }
     }
+    hidden
+}
+
+/// The login form, a "Continue with <provider>" button per social connection enabled for the
+/// client (a GET of `/authorize` naming the connection, as Auth0's buttons lead there), and the
+/// sign-up form when allowed.
+fn login_page(
+    store: &Store,
+    request: &AuthorizeRequest,
+    allow_signup: bool,
+    error: Option<(u16, &str)>,
+) -> Response {
+    let hidden = carried_inputs(request);
     let message = error.map_or_else(String::new, |(_, m)| {
         format!(r#"<p class="error" role="alert">{}</p>"#, escape(m))
     });

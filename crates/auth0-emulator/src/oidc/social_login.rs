@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
 use super::{
-    AuthorizeRequest, CARRIED, PendingLogin, Shared, begin_login, check_client, enabled_for,
-    escape, redirect_with, text,
+    AuthorizeRequest, CARRIED, PendingLogin, Shared, begin_login, carried_inputs, check_client,
+    enabled_for, escape, redirect_with, text,
 };
 use crate::routes::str_field;
 use crate::routes::users::default_picture;
@@ -257,16 +257,7 @@ fn stand_in_page(
     provider: &str,
     error: Option<&str>,
 ) -> Response {
-    let mut hidden = String::new();
-    for name in CARRIED {
-        if let Some(value) = request.field(name) {
-            let _ = write!(
-                hidden,
-                r#"<input type="hidden" name="{name}" value="{}">"#,
-                escape(value)
-            );
-        }
-    }
+    let mut hidden = carried_inputs(request);
     let _ = write!(
         hidden,
         r#"<input type="hidden" name="connection" value="{}">"#,

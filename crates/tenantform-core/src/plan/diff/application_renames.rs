@@ -81,14 +81,7 @@ impl<'a> Planner<'a> {
         if candidates.is_empty() {
             return;
         }
-        let managed: Vec<String> = self
-            .file
-            .applications
-            .iter()
-            .flat_map(|(key, app)| {
-                std::iter::once(self.application_name(key)).chain(app.renamed_from.clone())
-            })
-            .collect();
+        let managed = self.managed_application_names();
         let similar: Vec<String> = candidates
             .into_iter()
             .filter(|live| !managed.contains(live))

@@ -91,6 +91,18 @@ impl<'a> Planner<'a> {
             .unwrap_or_else(|| key.to_owned())
     }
 
+    /// The live names the file's applications manage: each one's name and, for a renamed
+    /// one, the old name it is being renamed from.
+    fn managed_application_names(&self) -> Vec<String> {
+        self.file
+            .applications
+            .iter()
+            .flat_map(|(key, app)| {
+                std::iter::once(self.application_name(key)).chain(app.renamed_from.clone())
+            })
+            .collect()
+    }
+
     /// The live application of the file's `key`, when exactly one has its name.
     fn live_application(&self, key: &str) -> Option<&'a LiveApplication> {
         match self

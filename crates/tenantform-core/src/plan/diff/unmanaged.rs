@@ -5,15 +5,7 @@ use crate::plan::model::{Address, Kind};
 
 impl Planner<'_> {
     pub(super) fn unmanaged(&self) -> Vec<Address> {
-        let managed_apps: Vec<String> = self
-            .file
-            .applications
-            .iter()
-            .flat_map(|(key, app)| {
-                // A renamed application's old name is the one being renamed.
-                std::iter::once(self.application_name(key)).chain(app.renamed_from.clone())
-            })
-            .collect();
+        let managed_apps = self.managed_application_names();
         let mut found = Vec::new();
         for app in &self.live.applications {
             if !managed_apps.iter().any(|name| name == app.name()) {
