@@ -9,6 +9,8 @@
 //!
 //! `cargo bench --bench runs`; `TENANTFORM_BENCH=quick` seeds the large tenant without limits
 //! instead of measuring its apply from empty (thousands of writes: many minutes at `free`).
+//! `TENANTFORM_BENCH_ONLY=large-Enterprise` (tenant-preset) measures one combination;
+//! `TENANTFORM_BENCH_DIAG=1` prints every request (time, status, rate limit left) on stderr.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -44,8 +46,12 @@ async fn main() -> anyhow::Result<()> {
     let large = large_tenant();
     println!("| tenant | preset | run | requests | 429s | wall (s) | floor (s) | wall / floor |");
     println!("|---|---|---|---|---|---|---|---|");
+    let only = std::env::var("TENANTFORM_BENCH_ONLY").unwrap_or_default();
     for (label, tenant) in [("example", &example), ("large", &large)] {
         for preset in [RateLimit::Free, RateLimit::Enterprise] {
+            if !only.is_empty() && only != format!("{label}-{preset:?}") {
+                continue;
+            }
             let emulator =
                 Emulator::start("127.0.0.1:0".parse()?, EmulatorOptions::default()).await?;
             if quick && label == "large" {
@@ -129,6 +135,9 @@ async fn timed(
     let started = Instant::now();
     work(&client).await?;
     let wall = started.elapsed();
+    if std::env::var("TENANTFORM_BENCH_DIAG").is_ok() {
+        eprintln!("work done after {:.3}", wall.as_secs_f64());
+    }
     let log = emulator.request_log();
     let answered: Vec<_> = log[before..]
         .iter()
@@ -208,6 +217,25 @@ async fn connect_caching(
         emulator.client_secret().clone(),
     )?;
     settings.rate_limit_cache = cache.map(|dir| dir.join("rate-limits.json"));
+    if std::env::var("TENANTFORM_BENCH_DIAG").is_ok() {
+        let start = Instant::now();
+        let observers = tenantform::api::Observers {
+            request: Some(std::sync::Arc::new(
+                move |e: &tenantform::api::RequestEvent| {
+                    eprintln!(
+                        "{:>7.3} {:?} {} {} rem={:?}",
+                        start.elapsed().as_secs_f64(),
+                        e.status,
+                        e.method,
+                        e.path,
+                        e.ratelimit_remaining
+                    );
+                },
+            )),
+            ..Default::default()
+        };
+        return Ok(ManagementClient::connect_with_observers(settings, observers).await?);
+    }
     Ok(ManagementClient::connect(settings).await?)
 }
 

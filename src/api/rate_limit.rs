@@ -19,7 +19,10 @@
 //!
 //! Requests in flight hold a token from the local bucket; when a response reports fewer
 //! tokens than the local bucket believes, the local bucket is lowered to what the server says
-//! minus the other requests still in flight (which the server may not have counted yet).
+//! minus the other requests still in flight (which the server may not have counted yet) and
+//! those answered while it was in flight (concurrent answers arrive out of order: a request
+//! the server counted later may be answered first). Raising the local bucket on an overtaken
+//! answer was what cost a burst-50 fan-out its 429s.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -148,6 +151,8 @@ enum Mode {
 pub struct BucketModel {
     mode: Mode,
     in_flight: u32,
+    /// Answers observed so far: a request's answer compares it with the count at its sending.
+    answered: u64,
     /// Before the limits are known: when the previous run said the bucket holds a token again.
     not_before: Option<Instant>,
 }
@@ -157,6 +162,7 @@ impl Default for BucketModel {
         Self {
             mode: Mode::Unknown,
             in_flight: 0,
+            answered: 0,
             not_before: None,
         }
     }
@@ -194,6 +200,11 @@ impl BucketModel {
         self.in_flight = self.in_flight.saturating_sub(1);
     }
 
+    /// Answers observed so far (see [`BucketModel::observe_sent_after`]).
+    pub fn answered(&self) -> u64 {
+        self.answered
+    }
+
     /// A request admitted earlier got an answer with these headers (`reset_in` is seconds from
     /// `now` until the reset). `rate_limited` is true for a 429.
     pub fn observe(
@@ -203,8 +214,26 @@ impl BucketModel {
         reset_in: f64,
         rate_limited: bool,
     ) {
+        self.observe_sent_after(now, headers, reset_in, rate_limited, self.answered);
+    }
+
+    /// [`BucketModel::observe`] for a request sent when `answered_at_send` answers had been
+    /// observed. Answers that arrived while it was in flight may be of requests the server
+    /// counted after it (concurrent answers arrive out of order): its `remaining` does not
+    /// include them, so they count as in flight too.
+    pub fn observe_sent_after(
+        &mut self,
+        now: Instant,
+        headers: Option<RateLimitHeaders>,
+        reset_in: f64,
+        rate_limited: bool,
+        answered_at_send: u64,
+    ) {
         self.in_flight = self.in_flight.saturating_sub(1);
-        let others = f64::from(self.in_flight);
+        let overtaken = self.answered.saturating_sub(answered_at_send);
+        self.answered += 1;
+        #[allow(clippy::cast_precision_loss)]
+        let others = f64::from(self.in_flight) + overtaken as f64;
         let Some(headers) = headers else {
             if matches!(self.mode, Mode::Unknown) {
                 self.mode = Mode::Unlimited;
@@ -392,6 +421,8 @@ pub struct RateLimiter {
 pub struct Admitted<'a> {
     limiter: &'a RateLimiter,
     endpoint: Endpoint,
+    /// The answering bucket's count of answers when this request was admitted.
+    answered_at_send: u64,
     done: bool,
 }
 
@@ -403,13 +434,18 @@ impl RateLimiter {
     /// Waits until a request to `endpoint` may be sent without being refused. An email write
     /// first waits for its own bucket, then holds a token of the global one too.
     pub async fn admit(&self, endpoint: Endpoint) -> Admitted<'_> {
+        let mut answered_at_send = 0;
         if endpoint == Endpoint::EmailWrite {
-            wait_for(&self.email_writes).await;
+            answered_at_send = wait_for(&self.email_writes).await;
         }
-        wait_for(&self.global).await;
+        let global = wait_for(&self.global).await;
+        if endpoint == Endpoint::General {
+            answered_at_send = global;
+        }
         Admitted {
             limiter: self,
             endpoint,
+            answered_at_send,
             done: false,
         }
     }
@@ -483,11 +519,15 @@ impl RateLimiter {
     }
 }
 
-async fn wait_for(bucket: &Mutex<BucketModel>) {
+/// Waits for a token of `bucket`; returns its count of answers at that moment.
+async fn wait_for(bucket: &Mutex<BucketModel>) -> u64 {
     loop {
-        let admission = lock(bucket).admit(Instant::now());
+        let (admission, answered) = {
+            let mut bucket = lock(bucket);
+            (bucket.admit(Instant::now()), bucket.answered())
+        };
         match admission {
-            Admission::Go => return,
+            Admission::Go => return answered,
             Admission::Wait(wait) => tokio::time::sleep(wait).await,
             Admission::WaitForFirstResponse => {
                 tokio::time::sleep(Duration::from_millis(10)).await;
@@ -519,10 +559,22 @@ impl Admitted<'_> {
         let now = Instant::now();
         match self.endpoint {
             Endpoint::General => {
-                lock(&self.limiter.global).observe(now, parsed, reset_in, rate_limited);
+                lock(&self.limiter.global).observe_sent_after(
+                    now,
+                    parsed,
+                    reset_in,
+                    rate_limited,
+                    self.answered_at_send,
+                );
             }
             Endpoint::EmailWrite => {
-                lock(&self.limiter.email_writes).observe(now, parsed, reset_in, rate_limited);
+                lock(&self.limiter.email_writes).observe_sent_after(
+                    now,
+                    parsed,
+                    reset_in,
+                    rate_limited,
+                    self.answered_at_send,
+                );
                 lock(&self.limiter.global).answered_elsewhere();
             }
         }
@@ -891,6 +943,35 @@ mod tests {
         let limiter = RateLimiter::new();
         limiter.resume(ready, unix_now, now);
         limiter.ready(unix_now, now).global
+    }
+
+    #[test]
+    fn an_answer_overtaken_by_a_later_one_does_not_refill_the_bucket() {
+        let now = Instant::now();
+        // Burst 10, five left.
+        let mut model = learned(10, 5, 5.0, now);
+        let headers = |remaining| {
+            Some(RateLimitHeaders {
+                limit: 10,
+                remaining,
+                reset: 0,
+            })
+        };
+        let sent_a = model.answered();
+        assert_eq!(model.admit(now), Admission::Go);
+        let sent_b = model.answered();
+        assert_eq!(model.admit(now), Admission::Go);
+        // The server counts A (4 left) then B (3 left); B's answer arrives first.
+        model.observe_sent_after(now, headers(3), 1.0, false, sent_b);
+        model.observe_sent_after(now, headers(4), 1.0, false, sent_a);
+        // Three tokens, as on the server: A's answer is not a token more.
+        for _ in 0..3 {
+            assert_eq!(model.admit(now), Admission::Go);
+        }
+        assert!(
+            matches!(model.admit(now), Admission::Wait(_)),
+            "a fourth request would be refused"
+        );
     }
 
     #[test]
