@@ -130,7 +130,7 @@ impl<'a> Phase<'a> {
 
     fn waiting(&self) -> Option<Waiting> {
         match self.state.load(Ordering::Relaxed) {
-            RATE_LIMIT if self.limiter.is_some_and(RateLimiter::is_probing) => None,
+            RATE_LIMIT if self.limiter.is_some_and(RateLimiter::holds_for_own_work) => None,
             RATE_LIMIT => Some(Waiting::RateLimit),
             SERVER => Some(Waiting::Server),
             _ => None,

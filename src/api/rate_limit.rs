@@ -511,11 +511,16 @@ impl RateLimiter {
         lock(&self.global).estimated_rate()
     }
 
-    /// Whether requests are held only until the first answer tells the limits: they wait on
-    /// this run's first request, not on the rate limit.
-    pub fn is_probing(&self) -> bool {
-        let global = lock(&self.global);
-        matches!(global.mode, Mode::Unknown) && global.in_flight > 0
+    /// Whether a request held by the limiter waits on this run's own work rather than on the
+    /// rate limit: until the first answer tells the limits (it waits on this run's first
+    /// request), or when the bucket has a token again (it is let through at its next check).
+    pub fn holds_for_own_work(&self) -> bool {
+        let mut global = lock(&self.global);
+        match global.mode {
+            Mode::Unknown => global.in_flight > 0,
+            Mode::Unlimited => true,
+            Mode::Limited(_) => global.until_a_token(Instant::now()).is_none(),
+        }
     }
 }
 
@@ -756,6 +761,31 @@ mod tests {
             assert_eq!(model.admit(now), Admission::Go);
         }
         assert_eq!(model.estimated_rate(), None);
+    }
+
+    #[tokio::test]
+    async fn a_request_held_for_the_first_answer_or_by_no_limits_waits_on_own_work() {
+        let limiter = RateLimiter::new();
+        assert!(!limiter.holds_for_own_work(), "nothing in flight yet");
+        let first = limiter.admit(Endpoint::General).await;
+        assert!(limiter.holds_for_own_work(), "the first request probes the limits");
+        first.observe(&HeaderMap::new(), false);
+        // No limits: a request still in the limiter is let through at its next check.
+        assert!(limiter.holds_for_own_work());
+    }
+
+    #[tokio::test]
+    async fn a_request_held_by_an_empty_bucket_waits_on_the_rate_limit() {
+        let limiter = RateLimiter::new();
+        let first = limiter.admit(Endpoint::General).await;
+        let reset = SystemTime::now() + Duration::from_secs(60);
+        let reset = reset.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ratelimit-limit", "2".parse().unwrap());
+        headers.insert("x-ratelimit-remaining", "0".parse().unwrap());
+        headers.insert("x-ratelimit-reset", reset.to_string().parse().unwrap());
+        first.observe(&headers, false);
+        assert!(!limiter.holds_for_own_work(), "no token: the wait is the rate limit's");
     }
 
     #[test]
