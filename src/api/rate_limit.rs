@@ -768,7 +768,10 @@ mod tests {
         let limiter = RateLimiter::new();
         assert!(!limiter.holds_for_own_work(), "nothing in flight yet");
         let first = limiter.admit(Endpoint::General).await;
-        assert!(limiter.holds_for_own_work(), "the first request probes the limits");
+        assert!(
+            limiter.holds_for_own_work(),
+            "the first request probes the limits"
+        );
         first.observe(&HeaderMap::new(), false);
         // No limits: a request still in the limiter is let through at its next check.
         assert!(limiter.holds_for_own_work());
@@ -779,13 +782,19 @@ mod tests {
         let limiter = RateLimiter::new();
         let first = limiter.admit(Endpoint::General).await;
         let reset = SystemTime::now() + Duration::from_secs(60);
-        let reset = reset.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
+        let reset = reset
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
         let mut headers = HeaderMap::new();
         headers.insert("x-ratelimit-limit", "2".parse().unwrap());
         headers.insert("x-ratelimit-remaining", "0".parse().unwrap());
         headers.insert("x-ratelimit-reset", reset.to_string().parse().unwrap());
         first.observe(&headers, false);
-        assert!(!limiter.holds_for_own_work(), "no token: the wait is the rate limit's");
+        assert!(
+            !limiter.holds_for_own_work(),
+            "no token: the wait is the rate limit's"
+        );
     }
 
     #[test]
