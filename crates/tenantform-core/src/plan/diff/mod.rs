@@ -12,6 +12,8 @@ mod settings;
 mod unmanaged;
 mod users;
 
+use std::collections::HashMap;
+
 use crate::live::{LiveApplication, LiveTenant, ReadSet};
 use crate::model::TenantFile;
 
@@ -38,10 +40,18 @@ pub fn diff(
         file: desired,
         live,
         context,
+        live_applications: HashMap::new(),
         changes: Vec::new(),
         notes: Vec::new(),
         errors: Vec::new(),
     };
+    // Looked up once per declared application: connections ask for every application each
+    // (applications x connections lookups, each a scan of the live applications otherwise).
+    planner.live_applications = desired
+        .applications
+        .keys()
+        .map(|key| (key.clone(), planner.find_live_application(key)))
+        .collect();
     planner.applications();
     planner.apis();
     planner.grants();
@@ -76,6 +86,8 @@ struct Planner<'a> {
     file: &'a TenantFile,
     live: &'a LiveTenant,
     context: &'a PlanContext,
+    /// The live application of each declared key ([`Planner::find_live_application`]).
+    live_applications: HashMap<String, Option<&'a LiveApplication>>,
     changes: Vec<Change>,
     notes: Vec<Note>,
     errors: Vec<Note>,
@@ -105,6 +117,13 @@ impl<'a> Planner<'a> {
 
     /// The live application of the file's `key`, when exactly one has its name.
     fn live_application(&self, key: &str) -> Option<&'a LiveApplication> {
+        match self.live_applications.get(key) {
+            Some(found) => *found,
+            None => self.find_live_application(key),
+        }
+    }
+
+    fn find_live_application(&self, key: &str) -> Option<&'a LiveApplication> {
         match self
             .live
             .applications_named(&self.application_name(key))
