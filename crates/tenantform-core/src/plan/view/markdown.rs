@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::human::{field_symbol, field_text};
 use super::text_diff::{is_text_field, unified};
-use crate::plan::model::{ChangeAction, Plan};
+use crate::plan::model::{ChangeAction, Note, Plan};
 
 /// The first line of every Markdown plan: a pipeline finds its own comment by it.
 pub const MARKER: &str = "<!-- tenantform-plan -->";
@@ -263,36 +263,34 @@ fn tenant_blocks(tenant: &TenantPlan<'_>, several: bool, blocks: &mut Vec<Block>
         }
     }
     if !plan.notes.is_empty() {
-        let mut text = String::from("**Notes**\n\n");
-        for note in &plan.notes {
-            let path = note
-                .path
-                .as_deref()
-                .map(|p| format!(" `{}`", code(p)))
-                .unwrap_or_default();
-            let _ = writeln!(
-                text,
-                "- `{}`{path}: {}",
-                code(&note.address.to_string()),
-                escape(&note.message)
-            );
-        }
-        text.push('\n');
-        blocks.push(block(text));
+        blocks.push(block(note_list("**Notes**", &plan.notes)));
     }
     if plan.is_refused() {
-        let mut text = String::from("**Errors (nothing will be applied)**\n\n");
-        for error in &plan.errors {
-            let _ = writeln!(
-                text,
-                "- `{}`: {}",
-                code(&error.address.to_string()),
-                escape(&error.message)
-            );
-        }
-        text.push('\n');
-        blocks.push(block(text));
+        blocks.push(block(note_list(
+            "**Errors (nothing will be applied)**",
+            &plan.errors,
+        )));
     }
+}
+
+/// A titled list of notes (or errors): address, field path when there is one, message.
+fn note_list(title: &str, notes: &[Note]) -> String {
+    let mut text = format!("{title}\n\n");
+    for note in notes {
+        let path = note
+            .path
+            .as_deref()
+            .map(|p| format!(" `{}`", code(p)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            text,
+            "- `{}`{path}: {}",
+            code(&note.address.to_string()),
+            escape(&note.message)
+        );
+    }
+    text.push('\n');
+    text
 }
 
 /// Table cells cannot hold `|` or newlines.
