@@ -8,7 +8,8 @@ Run from the repository root:
 
 Needs `/usr/bin/chromium` (Debian's `chromium` package) and the packages of
 `.ci/requirements-browser.txt`. Nothing is written into the repository except screenshots
-under `target/browser-artifacts/`.
+under `target/browser-artifacts/`, nor into the user's home (the CLI's rate-limit cache goes to
+a temporary directory of the session).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -87,14 +89,52 @@ def tenantform_bin() -> Path:
     return binary
 
 
+# Where every command the test runs keeps tenantform's rate-limit cache (src/api/rate_limit_cache.rs),
+# which would otherwise be the user's ~/.cache/tenantform: one temporary directory per session.
+CACHE_DIR_VAR = "TENANTFORM_CACHE_DIR"
+CACHE_DIR = Path(tempfile.mkdtemp(prefix="tenantform-browser-cache-"))
+
+
+def user_cache_files() -> list[Path]:
+    """The cache files tenantform writes when TENANTFORM_CACHE_DIR is not set."""
+    files = [Path.home() / ".cache" / "tenantform" / "rate-limits.json"]
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and Path(xdg).is_absolute():
+        files.append(Path(xdg) / "tenantform" / "rate-limits.json")
+    return files
+
+
+def file_state(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache_untouched():
+    """Fails the session if the user's rate-limit cache was created or changed; removes the
+    session's cache directory."""
+    before = {path: file_state(path) for path in user_cache_files()}
+    yield CACHE_DIR
+    shutil.rmtree(CACHE_DIR, ignore_errors=True)
+    after = {path: file_state(path) for path in user_cache_files()}
+    assert after == before, (
+        "a command the test ran wrote the user's tenantform cache: every environment a test "
+        f"gives a command must come from clean_env ({CACHE_DIR_VAR})"
+    )
+
+
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment without anything that could point a command at another tenant or
-    reconfigure Streamlit, plus `extra`."""
+    reconfigure Streamlit, with the session's cache directory, plus `extra`."""
     dropped = ("AUTH0_", "STREAMLIT_", "MAILGUN_", "TENANTFORM_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
     for name in ("ADMIN_EMAIL", "STAGING_HOST"):
         env.pop(name, None)
     env["NO_COLOR"] = "1"
+    env[CACHE_DIR_VAR] = str(CACHE_DIR)
     env.update(extra)
     return env
 
@@ -113,6 +153,7 @@ class Process:
         self.args = args
         self.stdout_path = logs / f"{name}.stdout.log"
         self.stderr_path = logs / f"{name}.stderr.log"
+        assert env.get(CACHE_DIR_VAR) == str(CACHE_DIR), f"{name}: env does not come from clean_env"
         self._stdout = self.stdout_path.open("wb")
         self._stderr = self.stderr_path.open("wb")
         self.proc = subprocess.Popen(
@@ -159,6 +200,7 @@ class Process:
 def run(args: list[Any], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Runs a command to completion; a failure says what it printed."""
     args = [str(a) for a in args]
+    assert env.get(CACHE_DIR_VAR) == str(CACHE_DIR), f"{args[0]}: env does not come from clean_env"
     try:
         result = subprocess.run(
             args,

@@ -403,6 +403,8 @@ async function main() {
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantform-deploy-cli-'));
   fs.chmodSync(work, 0o700);
+  // tenantform's rate-limit cache goes here, not to the user's ~/.cache/tenantform.
+  process.env.TENANTFORM_CACHE_DIR = path.join(work, 'tenantform-cache');
   const started = Date.now();
   let emulator;
   let proxy;

@@ -6,7 +6,8 @@ Run from the repository root:
 
     TENANTFORM_BIN=target/debug/tenantform .ci-venv/bin/python -m pytest tests/workflows -q
 
-Needs PyYAML and pytest (.ci/requirements-workflows.txt); nothing is written into the repository.
+Needs PyYAML and pytest (.ci/requirements-workflows.txt); nothing is written into the repository
+or the user's home (the CLI's rate-limit cache goes to a temporary directory of the session).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -50,12 +52,55 @@ def tenantform_bin() -> Path:
     return binary
 
 
+# Where every command a test runs keeps tenantform's rate-limit cache (src/api/rate_limit_cache.rs),
+# which would otherwise be the user's ~/.cache/tenantform: one temporary directory per session.
+CACHE_DIR_VAR = "TENANTFORM_CACHE_DIR"
+CACHE_DIR = Path(tempfile.mkdtemp(prefix="tenantform-workflows-cache-"))
+
+
+def user_cache_files() -> list[Path]:
+    """The cache files tenantform writes when TENANTFORM_CACHE_DIR is not set."""
+    files = [Path.home() / ".cache" / "tenantform" / "rate-limits.json"]
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and Path(xdg).is_absolute():
+        files.append(Path(xdg) / "tenantform" / "rate-limits.json")
+    return files
+
+
+def file_state(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_cache_dir():
+    """The session's cache directory, removed at the end."""
+    yield CACHE_DIR
+    shutil.rmtree(CACHE_DIR, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def user_cache_untouched():
+    """Fails the test after which the user's rate-limit cache was created or changed."""
+    before = {path: file_state(path) for path in user_cache_files()}
+    yield
+    after = {path: file_state(path) for path in user_cache_files()}
+    assert after == before, (
+        "a command the test ran wrote the user's tenantform cache: every environment a test "
+        f"gives a command must come from clean_env ({CACHE_DIR_VAR})"
+    )
+
+
 def clean_env(**extra: str) -> dict[str, str]:
     """The machine's environment without anything that could point a command at a tenant or
-    make it think it runs on GitHub, plus `extra`."""
+    make it think it runs on GitHub, with the session's cache directory, plus `extra`."""
     dropped = ("AUTH0_", "TENANTFORM_", "GITHUB_", "RUNNER_", "STREAMLIT_", "GH_", "DEV_", "PROD_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
     env["NO_COLOR"] = "1"
+    env[CACHE_DIR_VAR] = str(CACHE_DIR)
     env.update(extra)
     return env
 
@@ -76,7 +121,8 @@ class Emulator:
     def request_log(self) -> Path:
         return self.directory / "requests.jsonl"
 
-    def start(self, binary: Path) -> None:
+    def start(self, binary: Path, *options: str) -> None:
+        """Starts the emulator with `options` (e.g. `--rate-limit free`) added."""
         self.directory.mkdir(parents=True)
         stdout = self.directory / "stdout.log"
         self.process = subprocess.Popen(
@@ -93,6 +139,7 @@ class Emulator:
                 str(self.request_log),
                 "--action-build-ms",
                 "0",
+                *options,
             ],
             stdin=subprocess.DEVNULL,
             stdout=stdout.open("wb"),
