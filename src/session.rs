@@ -25,9 +25,10 @@ const DOMAIN_VAR: &str = "AUTH0_DOMAIN";
 const CLIENT_ID_VAR: &str = "AUTH0_M2M_CLIENT_ID";
 const CLIENT_SECRET_VAR: &str = "AUTH0_M2M_CLIENT_SECRET";
 
-/// Loads and checks `path` with its secrets required, printing its diagnostics. The variables
-/// of the `auth0:` block are checked when connecting ([`connection_settings`]): an option may
-/// replace them.
+/// Loads and checks `path`, printing its diagnostics. Secret variables may be unset: a plan
+/// shows a secret as its `${VAR}`, and apply needs the value only of a secret its plan sends
+/// (checked before the first write: `apply::missing_secrets`). The variables of the `auth0:`
+/// block are checked when connecting ([`connection_settings`]): an option may replace them.
 pub fn load_for_tenant(
     path: &Path,
     strict: bool,
@@ -37,7 +38,7 @@ pub fn load_for_tenant(
         path,
         strict,
         LoadOptions {
-            require_secrets: true,
+            require_secrets: false,
         },
     );
     printer.diagnostics(&diagnostics);

@@ -53,7 +53,9 @@ pub async fn execute_knowing(
     }
     let missing = missing_secrets(plan);
     if !missing.is_empty() {
-        return Err(ApplyError::MissingSecrets(missing));
+        return Err(ApplyError::MissingSecrets(
+            missing.iter().map(ToString::to_string).collect(),
+        ));
     }
     // The tenant as read in this run decides what is protected, not the (possibly old) plan.
     let ClientsAndGrants { clients, grants } =

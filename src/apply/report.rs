@@ -102,11 +102,8 @@ pub enum ApplyError {
     /// The plan asks for something tenantform does not do (listed, one per line).
     #[error("refusing to apply, nothing was changed:\n{}", bullets(.0))]
     Refused(Vec<String>),
-    #[error(
-        "missing secret environment variable{} {}; nothing was changed",
-        if .0.len() == 1 { "" } else { "s" },
-        .0.join(", ")
-    )]
+    /// Secrets the plan sends have no value (one per line: the change, the field, the variable).
+    #[error("the plan sends secrets without a value, nothing was changed:\n{}", bullets(.0))]
     MissingSecrets(Vec<String>),
     /// The safety reads before the first write failed.
     #[error("cannot check the plan against the tenant: {0}")]

@@ -9,6 +9,8 @@
 //! Action as one more secret's *name* (Auth0 returns names, never values), so that sending the
 //! same values again (`--force-secrets` in every CI run) does not deploy the Action again.
 
+use std::fmt;
+
 use hmac::{Hmac, Mac as _};
 use secrecy::{ExposeSecret as _, SecretString};
 use serde_json::{Value, json};
@@ -16,27 +18,46 @@ use sha2::Sha256;
 
 use tenantform_core::model::secret::{SECRETS_DIGEST_PREFIX, is_secrets_digest};
 use tenantform_core::model::variables::Variables;
-use tenantform_core::model::{Action, SecretRef};
-use tenantform_core::plan::{Desired, Plan};
+use tenantform_core::model::{Action, SecretField, SecretRef};
+use tenantform_core::plan::{Address, Change, Desired, Plan};
 
-/// The secrets a change with this desired value sends.
-fn sent_secrets(desired: &Desired) -> Vec<&SecretRef> {
-    match desired {
-        // Auth0 replaces the credentials whole, so any provider write sends every secret.
-        Desired::EmailProvider { provider } => provider
-            .credentials
-            .secrets()
-            .into_iter()
-            .map(|(_, s)| s)
-            .collect(),
-        Desired::Action {
-            action,
-            send_secrets: true,
-            ..
-        } => action.secrets.values().collect(),
-        // PATCH replaces a connection's options whole: any options write sends the secret.
-        Desired::Connection { connection, .. } => connection.client_secret.iter().collect(),
+/// The secrets `change` sends: those of its desired value that the plan lists as write-only
+/// fields (the diff decides when a write carries them: on create, with any write that replaces
+/// them whole, or with `--force-secrets`).
+fn sent_secrets(change: &Change) -> Vec<SecretField<'_>> {
+    let declared = match &change.desired {
+        Some(Desired::EmailProvider { provider }) => provider.secret_fields(),
+        Some(Desired::Action { action, .. }) => action.secret_fields(),
+        Some(Desired::Connection { connection, .. }) => connection.secret_fields(),
         _ => Vec::new(),
+    };
+    declared
+        .into_iter()
+        .filter(|secret| {
+            change
+                .fields
+                .iter()
+                .any(|field| field.write_only && field.path == secret.path)
+        })
+        .collect()
+}
+
+/// A secret a pending change would send, whose variable has no value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsetSecret {
+    pub address: Address,
+    /// The field as the plan shows it (`options.client_secret`, `credentials.api_key`).
+    pub path: String,
+    pub var: String,
+}
+
+impl fmt::Display for UnsetSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}: ${{{}}} is not set",
+            self.address, self.path, self.var
+        )
     }
 }
 
@@ -74,18 +95,21 @@ pub fn resolve_saved_plan(plan: &mut Plan, variables: &Variables) {
     }
 }
 
-/// Names of the variables whose values the plan's pending changes send and do not have.
-pub fn missing_secrets(plan: &Plan) -> Vec<String> {
-    let mut missing: Vec<String> = plan
-        .pending()
-        .filter_map(|c| c.desired.as_ref())
-        .flat_map(sent_secrets)
-        .filter(|s| s.value().is_none())
-        .map(|s| s.var().to_owned())
-        .collect();
-    missing.sort();
-    missing.dedup();
-    missing
+/// Every secret the plan's pending changes send without a value, in plan order. Secrets
+/// the plan does not send need no value.
+pub fn missing_secrets(plan: &Plan) -> Vec<UnsetSecret> {
+    plan.pending()
+        .flat_map(|change| {
+            sent_secrets(change)
+                .into_iter()
+                .filter(|field| field.secret.value().is_none())
+                .map(|field| UnsetSecret {
+                    address: change.address.clone(),
+                    path: field.path,
+                    var: field.secret.var().to_owned(),
+                })
+        })
+        .collect()
 }
 
 /// Fails, naming the variables, unless each of `secrets` has its value: what a step checks
@@ -296,6 +320,7 @@ mod tests {
                 "action": "update",
                 "reason": "r",
                 "destructive": false,
+                "fields": [{"path": "credentials.api_key", "before": null, "after": "${KEY}", "write_only": true}],
                 "desired": {"kind": "email_provider", "provider": {
                     "name": "mailgun", "credentials": {"api_key": "${KEY}", "domain": "d"}}},
             }, {
@@ -303,6 +328,7 @@ mod tests {
                 "action": "update",
                 "reason": "r",
                 "destructive": false,
+                "fields": [{"path": "secrets.T", "before": null, "after": "${TOKEN}", "write_only": true}],
                 "desired": {"kind": "action", "action": {"secrets": {"T": "${TOKEN}"}},
                     "code": "", "trigger": "post-login", "runtime": "node22", "send_secrets": true},
             }],
@@ -311,13 +337,20 @@ mod tests {
             "live_fingerprint": "sha256:0",
         }))
         .expect("a plan");
-        assert_eq!(missing_secrets(&plan), ["KEY", "TOKEN"]);
+        let vars = |plan: &Plan| -> Vec<String> {
+            missing_secrets(plan).into_iter().map(|m| m.var).collect()
+        };
+        assert_eq!(vars(&plan), ["KEY", "TOKEN"]);
+        assert_eq!(
+            missing_secrets(&plan)[0].to_string(),
+            "email_provider[\"provider\"] credentials.api_key: ${KEY} is not set"
+        );
         let variables = Variables::from_map(HashMap::from([
             ("KEY".to_owned(), String::new()),
             ("TOKEN".to_owned(), "t-1".to_owned()),
         ]));
         resolve_saved_plan(&mut plan, &variables);
-        assert_eq!(missing_secrets(&plan), ["KEY"]);
+        assert_eq!(vars(&plan), ["KEY"]);
         let Some(Desired::Action { action, .. }) = &plan.changes[1].desired else {
             panic!("an action");
         };

@@ -109,23 +109,9 @@ async fn apply_plan(
     record: &mut Record,
 ) -> anyhow::Result<Outcome> {
     let (plan, live) = match (request.saved, request.tenant) {
-        (Some(mut plan), tenant) => {
+        (Some(mut plan), _) => {
             let live = check_saved_plan(client, &plan).await?;
             resolve_saved_plan(&mut plan, &request.variables);
-            let missing = missing_secrets(&plan);
-            if !missing.is_empty() {
-                bail!(
-                    "the plan sends secrets whose variables are not set: {}; set {} in {}{}; nothing was changed",
-                    missing.join(", "),
-                    if missing.len() == 1 { "it" } else { "them" },
-                    request.variables.where_to_set(),
-                    if tenant.is_none() {
-                        " (or pass the tenant file too, and its .env is read)"
-                    } else {
-                        ""
-                    }
-                );
-            }
             (plan, live)
         }
         (None, Some(tenant)) => plan_tenant(client, tenant, request.plan_options).await?,
@@ -133,6 +119,25 @@ async fn apply_plan(
     };
     printer.plan(&plan, PlanFormat::Human);
     record.plan = Some(plan.clone());
+    // The file loads without its secrets: only those this plan sends need a value.
+    let missing = missing_secrets(&plan);
+    if !missing.is_empty() {
+        bail!(
+            "the plan sends secrets without a value, nothing was changed:\n{}\nset {} in {}{}",
+            missing
+                .iter()
+                .map(|m| format!("  - {m}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            if missing.len() == 1 { "it" } else { "them" },
+            request.variables.where_to_set(),
+            if request.tenant.is_none() {
+                " (or pass the tenant file too, and its .env is read)"
+            } else {
+                ""
+            }
+        );
+    }
     if plan.is_refused() {
         bail!("the plan has errors (above); nothing was changed");
     }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use serde_json::json;
 
+use crate::apply::missing_secrets;
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::commands::ExitStatus;
 use crate::plan_output::{self, SavedPlans};
@@ -13,6 +14,7 @@ use crate::planning::{PlanOptions, plan_tenant};
 use crate::printer::Printer;
 use crate::session::{connect_tenant, load_for_tenant};
 use crate::tenants::{self, Headers};
+use tenantform_core::model::variables::Variables;
 use tenantform_core::plan::{Plan, view};
 
 pub async fn run(args: PlanArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
@@ -83,6 +85,17 @@ async fn plan_one(
     let (plan, _) = plan_tenant(&client, &loaded.tenant, options).await?;
     if args.format == PlanFormat::Human {
         printer.plan(&plan, PlanFormat::Human);
+    }
+    // Planning needs no secret value; applying this plan will need those it sends.
+    let unset = missing_secrets(&plan);
+    if !unset.is_empty() {
+        let where_to_set = Variables::for_tenant_file(file)
+            .map_or_else(|_| "the environment".to_owned(), |v| v.where_to_set());
+        for secret in unset {
+            printer.warning(&format!(
+                "{secret}: apply will send it, set it in {where_to_set}"
+            ));
+        }
     }
     let stats = client.stats();
     printer.detail(&format!(

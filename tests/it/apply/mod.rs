@@ -10,6 +10,7 @@ mod safety;
 mod saved_plan;
 mod secrets;
 mod support;
+mod unsent_secrets;
 
 use crate::support::{Cli, sentinel};
 

@@ -340,7 +340,8 @@ async fn a_saved_plan_holds_the_secret_reference_never_the_value() {
 
 /// The example uses `${MAILGUN_API_KEY}` in `tenants/shared/reporting-dashboard.yaml`, which
 /// `tenants/dev.yaml` extends: the variables come from `tenants/.env` (beside the file named
-/// on the command line), so that is the file the error names.
+/// on the command line), so that is the file named. Planning needs no secret value; it warns
+/// that apply will send this one (the provider is created), and apply refuses without it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_variable_names_the_env_file_that_is_read() {
     let emulator = start().await;
@@ -348,15 +349,29 @@ async fn a_missing_variable_names_the_env_file_that_is_read() {
         .emulator(&emulator)
         .args(["plan", "tenants/dev.yaml"])
         .run();
-    run.assert_code(1);
+    run.assert_success();
     assert!(
-        run.stderr.contains("undefined variable `MAILGUN_API_KEY`"),
-        "{run}"
-    );
-    assert!(
-        run.stderr
-            .contains("set it in the environment or in tenants/.env"),
+        run.stderr.contains(
+            "email_provider[\"provider\"] credentials.api_key: ${MAILGUN_API_KEY} is not set: apply will send it, set it in the environment or in tenants/.env"
+        ),
         "{run}"
     );
     assert!(!run.stderr.contains("shared/.env"), "{run}");
+    let applied = Cli::new()
+        .emulator(&emulator)
+        .args(["apply", "tenants/dev.yaml", "--auto-approve"])
+        .run();
+    applied.assert_code(1);
+    assert!(
+        applied
+            .stderr
+            .contains("set it in the environment or in tenants/.env"),
+        "{applied}"
+    );
+    assert!(
+        emulator.request_log().iter().all(|e| e.method == "GET"
+            || !e.path.starts_with("/api/v2/")
+            || e.path.starts_with("/api/v2/resource-servers")),
+        "nothing but the apply lock was written"
+    );
 }

@@ -96,8 +96,9 @@ impl LoadedTenant {
 /// What loading needs beyond the file.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
-    /// Secret variables must be set (plan, apply, render). `validate` checks the file's shape
-    /// without them, so CI can lint a tenant file without holding its secrets.
+    /// Secret variables must be set (render, demo). `validate` checks the file's shape without
+    /// them, so CI can lint a tenant file without holding its secrets; plan and apply load
+    /// without them too (apply needs the value of each secret its plan sends).
     pub require_secrets: bool,
 }
 

@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use auth0_wire::shape::{ANY_KEY, example};
 
 use super::action::Action;
+use super::connection::DatabaseConnection;
 use super::email::{EmailCredentials, EmailProvider};
 use super::secret::SecretRef;
 use super::tenant_file::TenantFile;
@@ -116,6 +117,19 @@ impl Action {
         self.secrets
             .iter_mut()
             .map(|(name, secret)| (format!("secrets.{name}"), secret))
+    }
+}
+
+impl DatabaseConnection {
+    /// A social connection's client secret, at `options.client_secret` (where Auth0 keeps it).
+    pub fn secret_fields(&self) -> Vec<SecretField<'_>> {
+        self.client_secret
+            .iter()
+            .map(|secret| SecretField {
+                path: "options.client_secret".to_owned(),
+                secret,
+            })
+            .collect()
     }
 }
 

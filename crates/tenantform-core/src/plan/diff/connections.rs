@@ -151,14 +151,7 @@ impl Planner<'_> {
 
 /// A social connection's client secret, as a write-only change of `options.client_secret`.
 fn secret_fields(connection: &crate::model::DatabaseConnection) -> Vec<FieldChange> {
-    let secret = connection
-        .client_secret
-        .as_ref()
-        .map(|secret| crate::model::SecretField {
-            path: "options.client_secret".to_owned(),
-            secret,
-        });
-    write_only(secret.into_iter().collect())
+    write_only(connection.secret_fields())
 }
 
 /// The `enabled_applications` difference, when the file manages it.
