@@ -12,207 +12,43 @@
 // One summary line per scenario, then `N passed, N failed`; exit 1 on any failure, with the
 // output of the command that failed (secrets masked) and the emulator's request log kept.
 
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const bin = path.resolve(repo, process.env.TENANTFORM_BIN || 'target/debug/tenantform');
-const a0deploy = path.join(here, 'node_modules', '.bin', 'a0deploy');
-const STEP_TIMEOUT_MS = 180_000;
+import {
+  EMULATED_KINDS,
+  Failure,
+  a0deploy,
+  check,
+  deploy as runDeploy,
+  deployConfig,
+  here,
+  log,
+  makeCertificate,
+  managementAudience,
+  repo,
+  run,
+  secrets,
+  startEmulator,
+  startProxy,
+  stopEmulator,
+  tenantformBin,
+  tenantformEnv,
+  writeConfig,
+} from './emulated.mjs';
+
+const bin = tenantformBin('target/debug/tenantform');
 
 const ACTION = 'Deploy CLI Post-Login';
 const WEB_APP = 'Deploy CLI Web App';
 const BACKEND = 'Deploy CLI Backend';
 const CONNECTION = 'deploy-cli-users';
 const CONFIG_FILES = ['a0deploy-config.json', 'a0deploy-config-emulated.json'];
-// The resource kinds (a0deploy's names) the emulator emulates: its README's list.
-const EMULATED_KINDS = [
-  'tenant',
-  'clients',
-  'clientGrants',
-  'databases',
-  'connections',
-  'resourceServers',
-  'roles',
-  'actions',
-  'triggers',
-  'emailTemplates',
-  'emailProvider',
-];
 
-// Values never printed: every output shown goes through mask().
-const secrets = [];
-// a0deploy colours its log whatever NO_COLOR says: the colours go too.
-const mask = (text) =>
-  secrets.reduce((t, s) => t.split(s).join('***'), String(text)).replace(/\x1b\[[0-9;]*m/g, '');
-const log = (line) => process.stdout.write(`${mask(line)}\n`);
-
-class Failure extends Error {
-  constructor(message, output = '') {
-    super(message);
-    this.output = output;
-  }
-}
-
-function check(condition, message) {
-  if (!condition) throw new Failure(message);
-}
-
-// --- the emulator ------------------------------------------------------------------------------
-
-function startEmulator(work) {
-  const requestLog = path.join(work, 'requests.jsonl');
-  const child = spawn(
-    bin,
-    ['emulate', '--listen', '127.0.0.1:0', '--no-progress', '--color', 'never', '--request-log', requestLog],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const output = [];
-  const stderr = readline.createInterface({ input: child.stderr });
-  stderr.on('line', (line) => output.push(line));
-  return new Promise((resolve, reject) => {
-    const found = {};
-    const timer = setTimeout(() => fail(new Error('the emulator did not print its address within 60 s')), 60_000);
-    const fail = (error) => {
-      clearTimeout(timer);
-      child.kill();
-      reject(new Error([error.message, ...output].join('\n')));
-    };
-    child.on('error', (error) => fail(new Error(`cannot run ${bin}: ${error.message}`)));
-    child.on('exit', (code) => fail(new Error(`the emulator exited (${code}) before it was ready`)));
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      const m = /^(AUTH0_DOMAIN|AUTH0_M2M_CLIENT_ID|AUTH0_M2M_CLIENT_SECRET)=(.+)$/.exec(line.trim());
-      if (m) found[m[1]] = m[2];
-      else output.push(line);
-      if (m?.[1] === 'AUTH0_M2M_CLIENT_SECRET') secrets.push(m[2]);
-      if (found.AUTH0_DOMAIN && found.AUTH0_M2M_CLIENT_ID && found.AUTH0_M2M_CLIENT_SECRET) {
-        clearTimeout(timer);
-        child.removeAllListeners('exit');
-        resolve({
-          child,
-          output,
-          requestLog,
-          origin: found.AUTH0_DOMAIN,
-          clientId: found.AUTH0_M2M_CLIENT_ID,
-          clientSecret: found.AUTH0_M2M_CLIENT_SECRET,
-        });
-      }
-    });
-  });
-}
-
-async function stopEmulator(emulator) {
-  if (emulator.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => emulator.child.once('exit', resolve));
-  emulator.child.kill('SIGINT');
-  const timer = setTimeout(() => emulator.child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-// --- the TLS proxy -----------------------------------------------------------------------------
-
-// A certificate for 127.0.0.1 made for this run; a0deploy trusts it through NODE_EXTRA_CA_CERTS.
-function makeCertificate(work) {
-  const key = path.join(work, 'proxy-key.pem');
-  const cert = path.join(work, 'proxy-cert.pem');
-  const made = spawnSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
-    { encoding: 'utf8' },
-  );
-  if (made.error) throw new Error(`cannot run openssl to make the proxy's certificate: ${made.error.message}`);
-  if (made.status !== 0) throw new Error(`openssl failed to make the proxy's certificate:\n${made.stderr}`);
-  return { keyFile: key, certFile: cert };
-}
-
-// An HTTPS server forwarding every request as is to the emulator's http origin.
-function startProxy(origin, { keyFile, certFile }) {
-  const target = new URL(origin);
-  const server = https.createServer(
-    { key: fs.readFileSync(keyFile), cert: fs.readFileSync(certFile) },
-    (req, res) => {
-      const upstream = http.request(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: target.host },
-        },
-        (answer) => {
-          res.writeHead(answer.statusCode, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on('error', (error) => {
-        res.writeHead(502, { 'content-type': 'text/plain' });
-        res.end(`proxy: ${error.message}`);
-      });
-      req.pipe(upstream);
-    },
-  );
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-// --- running commands --------------------------------------------------------------------------
-
-function run(command, args, { env = {}, cwd = repo } = {}) {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const child = spawn(command, args, {
-      cwd,
-      env: { ...cleanEnv(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => {
-      output += `\n[killed after ${STEP_TIMEOUT_MS / 1000} s]`;
-      child.kill('SIGKILL');
-    }, STEP_TIMEOUT_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      resolve({ code: -1, output: `${output}\ncannot run ${command}: ${error.message}`, ms: Date.now() - started });
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? signal, output, ms: Date.now() - started });
-    });
-  });
-}
-
-// The parent's environment without Auth0 settings (a0deploy reads AUTH0_* from the environment
-// and merges the whole environment into its keyword mappings).
-function cleanEnv() {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!k.startsWith('AUTH0_') && k !== 'NODE_TLS_REJECT_UNAUTHORIZED') env[k] = v;
-  }
-  // The a0deploy bin is `#!/usr/bin/env node`: the node running this script runs it too.
-  env.PATH = `${path.dirname(process.execPath)}${path.delimiter}${env.PATH || ''}`;
-  return env;
-}
-
-async function deploy(ctx, args, what, configFile = ctx.configFile) {
-  const result = await run(a0deploy, [...args, '--config_file', configFile], {
-    env: { NODE_EXTRA_CA_CERTS: ctx.certFile, NO_COLOR: '1', FORCE_COLOR: '0' },
-  });
-  if (process.env.DEPLOY_CLI_VERBOSE) log(`---- a0deploy ${what} ----\n${result.output.trimEnd()}\n----`);
-  if (result.code !== 0) {
-    throw new Failure(`a0deploy ${what} exited with ${result.code}`, result.output);
-  }
-  return result;
+function deploy(ctx, args, what, configFile = ctx.configFile) {
+  return runDeploy(args, what, { configFile, certFile: ctx.certFile });
 }
 
 // --- the Management API, read directly from the emulator ---------------------------------------
@@ -379,11 +215,7 @@ async function exportAndReimport(ctx) {
 
 async function tenantformExport(ctx) {
   const file = path.join(ctx.work, 'tenantform-export.yaml');
-  const env = {
-    AUTH0_DOMAIN: ctx.origin,
-    AUTH0_M2M_CLIENT_ID: ctx.clientId,
-    AUTH0_M2M_CLIENT_SECRET: ctx.clientSecret,
-  };
+  const env = tenantformEnv(ctx);
   const exported = await run(bin, ['export', '--out', file, '--no-progress', '--color', 'never'], { env });
   if (exported.code !== 0) throw new Failure(`tenantform export exited with ${exported.code}`, exported.output);
   const validated = await run(bin, ['validate', file, '--color', 'never'], { env: {} });
@@ -411,34 +243,23 @@ async function main() {
   let failed = 0;
   let passed = 0;
   try {
-    emulator = await startEmulator(work);
+    emulator = await startEmulator(bin, path.join(work, 'requests.jsonl'));
     // Whatever ends this script ends the emulator it started.
     process.once('exit', () => emulator.child.kill('SIGKILL'));
     const certificate = makeCertificate(work);
     proxy = await startProxy(emulator.origin, certificate);
     const domain = `127.0.0.1:${proxy.address().port}`;
-    // The emulator's Management API identifier is its own origin's; through the proxy a0deploy
-    // would ask for https://<proxy>/api/v2/, so it is told the audience (AUTH0_AUDIENCE).
-    const audience = `${emulator.origin}/api/v2/`;
+    const audience = managementAudience(emulator);
     const actionSecret = randomBytes(12).toString('hex');
     secrets.push(actionSecret);
-    const config = {
-      AUTH0_DOMAIN: domain,
-      AUTH0_CLIENT_ID: emulator.clientId,
-      AUTH0_CLIENT_SECRET: emulator.clientSecret,
-      AUTH0_AUDIENCE: audience,
-      AUTH0_ALLOW_DELETE: false,
+    const config = deployConfig(emulator, domain, {
       AUTH0_KEYWORD_REPLACE_MAPPINGS: { MGMT_AUDIENCE: audience, ACTION_SECRET: actionSecret },
-    };
+    });
     const configFile = path.join(work, CONFIG_FILES[0]);
-    fs.writeFileSync(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
+    writeConfig(configFile, config);
     // An export reads every resource kind a0deploy knows; the emulator has the ones below.
     const emulatedConfigFile = path.join(work, CONFIG_FILES[1]);
-    fs.writeFileSync(
-      emulatedConfigFile,
-      JSON.stringify({ ...config, AUTH0_INCLUDED_ONLY: EMULATED_KINDS }, null, 2),
-      { mode: 0o600 },
-    );
+    writeConfig(emulatedConfigFile, { ...config, AUTH0_INCLUDED_ONLY: EMULATED_KINDS });
     const ctx = {
       work,
       origin: emulator.origin,
