@@ -2,17 +2,12 @@
 //! denials, metadata, logins_count, binding order, errors, no Node, the password ticket page.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
-use auth0_emulator::{Emulator, EmulatorOptions, RuntimeOptions};
+use auth0_emulator::{EmulatorOptions, RuntimeOptions};
 
-use crate::support::Api;
-
-const CALLBACK: &str = "http://localhost:8501/oauth2callback";
+use crate::login::{CALLBACK, Tenant, instant_builds, payload, query_of};
 const PASSWORD: &str = "Correct-Horse-9";
 
 /// Stamps claims, counts, writes metadata and denies the uninvited.
@@ -28,73 +23,7 @@ exports.onExecutePostLogin = async (event, api) => {
 };
 "#;
 
-struct Tenant {
-    emulator: Emulator,
-    api: Api,
-    /// Does not follow redirects: a login's answer is the redirect to the callback.
-    http: reqwest::Client,
-    client_id: String,
-    client_secret: String,
-}
-
 impl Tenant {
-    async fn start(options: EmulatorOptions) -> Tenant {
-        let emulator = crate::support::start_with(options).await;
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let api = Api::new(&emulator).await;
-        let mut tenant = Tenant {
-            emulator,
-            api,
-            http,
-            client_id: String::new(),
-            client_secret: String::new(),
-        };
-        let client = tenant
-            .call(
-                "POST",
-                "clients",
-                json!({"name": "Dashboard", "app_type": "regular_web",
-                "callbacks": [CALLBACK], "grant_types": ["authorization_code"],
-                "token_endpoint_auth_method": "client_secret_post"}),
-            )
-            .await;
-        tenant.client_id = client["client_id"].as_str().unwrap().to_owned();
-        tenant.client_secret = client["client_secret"].as_str().unwrap().to_owned();
-        let connection = tenant
-            .call(
-                "POST",
-                "connections",
-                json!({"name": "users", "strategy": "auth0",
-                "options": {"disable_signup": true}}),
-            )
-            .await;
-        let id = connection["id"].as_str().unwrap();
-        tenant
-            .call(
-                "PATCH",
-                &format!("connections/{id}/clients"),
-                json!([{"client_id": tenant.client_id, "status": true}]),
-            )
-            .await;
-        tenant
-    }
-
-    async fn call(&self, method: &str, path: &str, body: Value) -> Value {
-        let answer = self
-            .api
-            .send(method.parse().unwrap(), path, Some(&body))
-            .await;
-        assert!(
-            (200..300).contains(&answer.status),
-            "{method} {path}: {}",
-            answer.status
-        );
-        answer.body.unwrap_or(Value::Null)
-    }
-
     async fn user(&self, email: &str, app_metadata: Value) -> String {
         let user = self
             .call(
@@ -107,32 +36,6 @@ impl Tenant {
         user["user_id"].as_str().unwrap().to_owned()
     }
 
-    /// Creates, deploys and binds an Action to post-login.
-    async fn bind(&self, actions: &[(&str, &str)]) {
-        let mut bindings = Vec::new();
-        for (name, code) in actions {
-            let action = self
-                .call(
-                    "POST",
-                    "actions/actions",
-                    json!({"name": name, "code": code,
-                    "supported_triggers": [{"id": "post-login", "version": "v3"}]}),
-                )
-                .await;
-            let id = action["id"].as_str().unwrap();
-            self.call("POST", &format!("actions/actions/{id}/deploy"), json!({}))
-                .await;
-            bindings
-                .push(json!({"ref": {"type": "action_name", "value": name}, "display_name": name}));
-        }
-        self.call(
-            "PATCH",
-            "actions/triggers/post-login/bindings",
-            json!({"bindings": bindings}),
-        )
-        .await;
-    }
-
     /// Signs in through the login form; the callback's query.
     async fn login(&self, email: &str) -> HashMap<String, String> {
         self.login_with(email, PASSWORD).await
@@ -140,8 +43,8 @@ impl Tenant {
 
     async fn login_with(&self, email: &str, password: &str) -> HashMap<String, String> {
         let response = self
-            .http
-            .post(format!("{}/u/login", self.emulator.domain()))
+            .browser
+            .post(self.url("/u/login"))
             .form(&[
                 ("client_id", self.client_id.as_str()),
                 ("redirect_uri", CALLBACK),
@@ -157,42 +60,7 @@ impl Tenant {
         assert_eq!(response.status(), 302, "login of {email}");
         let location = response.headers()["location"].to_str().unwrap().to_owned();
         assert!(location.starts_with(CALLBACK), "{location}");
-        url::Url::parse(&location)
-            .unwrap()
-            .query_pairs()
-            .into_owned()
-            .collect()
-    }
-
-    /// Redeems a code: the token response.
-    async fn tokens(&self, code: &str) -> Value {
-        self.http
-            .post(format!("{}/oauth/token", self.emulator.domain()))
-            .form(&[
-                ("grant_type", "authorization_code"),
-                ("code", code),
-                ("redirect_uri", CALLBACK),
-                ("client_id", &self.client_id),
-                ("client_secret", &self.client_secret),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-}
-
-fn payload(jwt: &str) -> Value {
-    let part = jwt.split('.').nth(1).unwrap();
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
-}
-
-fn instant_builds() -> EmulatorOptions {
-    EmulatorOptions {
-        action_build_time: Duration::ZERO,
-        ..EmulatorOptions::default()
+        query_of(&location)
     }
 }
 
@@ -221,7 +89,7 @@ async fn an_invited_user_gets_the_claims_and_metadata_the_action_sets() {
     assert_eq!(payload(access_token)["https://acme/tier"], "gold");
 
     let userinfo: Value = tenant
-        .http
+        .browser
         .get(format!("{}/userinfo", tenant.emulator.domain()))
         .bearer_auth(access_token)
         .send()
@@ -371,7 +239,7 @@ async fn a_password_ticket_page_sets_the_password_once() {
         )
         .await;
     let url = url::Url::parse(ticket["ticket"].as_str().unwrap()).unwrap();
-    let page = tenant.http.get(url.clone()).send().await.unwrap();
+    let page = tenant.browser.get(url.clone()).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains(r#"name="password""#) && html.contains(r#"name="confirm_password""#));
@@ -382,7 +250,7 @@ async fn a_password_ticket_page_sets_the_password_once() {
         .1
         .into_owned();
     let submit = |password: &'static str, confirm: &'static str| {
-        let (http, domain, id) = (tenant.http.clone(), tenant.emulator.domain(), id.clone());
+        let (http, domain, id) = (tenant.browser.clone(), tenant.emulator.domain(), id.clone());
         async move {
             http.post(format!("{domain}/u/reset-password"))
                 .form(&[

@@ -6,6 +6,7 @@
 mod bad_requests;
 mod deploy_cli;
 mod independent_client;
+mod login;
 mod login_actions;
 mod oidc;
 mod paging;

@@ -3,8 +3,6 @@
 //! checked against the JWKS with the `rsa` crate, not the emulator's code), userinfo, logout;
 //! and the ways it must refuse.
 
-use std::collections::HashMap;
-
 use auth0_emulator::Emulator;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -14,9 +12,8 @@ use rsa::{BigUint, RsaPublicKey};
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
-use super::support::{self, Api, REQUEST_TIMEOUT};
-
-const CALLBACK: &str = "http://localhost:8501/oauth2callback";
+use super::login::{CALLBACK, browser, form_inputs, query_of};
+use super::support::{self, Api};
 const LOGOUT_TO: &str = "http://localhost:8501/";
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "correct horse battery staple 1!";
@@ -64,11 +61,7 @@ async fn tenant() -> Tenant {
         )
         .await;
     assert_eq!(user.status, 201, "{:?}", user.body);
-    let browser = reqwest::Client::builder()
-        .timeout(REQUEST_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let browser = browser();
     Tenant {
         emulator,
         api,
@@ -77,39 +70,6 @@ async fn tenant() -> Tenant {
         connection_id,
         browser,
     }
-}
-
-/// The hidden and named inputs of the form with this `action`.
-pub(super) fn form_inputs(html: &str, action: &str) -> Option<HashMap<String, String>> {
-    let start = html.find(&format!(r#"action="{action}""#))?;
-    let form = &html[start..start + html[start..].find("</form>")?];
-    let mut inputs = HashMap::new();
-    for input in form.split("<input").skip(1) {
-        let attribute = |name: &str| {
-            let from = input.find(&format!(r#"{name}=""#))? + name.len() + 2;
-            let to = from + input[from..].find('"')?;
-            Some(
-                input[from..to]
-                    .replace("&quot;", "\"")
-                    .replace("&#39;", "'")
-                    .replace("&lt;", "<")
-                    .replace("&gt;", ">")
-                    .replace("&amp;", "&"),
-            )
-        };
-        if let Some(name) = attribute("name") {
-            inputs.insert(name, attribute("value").unwrap_or_default());
-        }
-    }
-    Some(inputs)
-}
-
-pub(super) fn query_of(location: &str) -> HashMap<String, String> {
-    url::Url::parse(location)
-        .unwrap()
-        .query_pairs()
-        .into_owned()
-        .collect()
 }
 
 impl Tenant {

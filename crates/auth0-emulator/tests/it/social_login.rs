@@ -5,18 +5,10 @@
 //! that keeps uninvited users out.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
-use auth0_emulator::{Emulator, EmulatorOptions};
-
-use crate::oidc::{form_inputs, query_of};
-use crate::support::{Api, REQUEST_TIMEOUT};
-
-const CALLBACK: &str = "http://localhost:8501/oauth2callback";
+use crate::login::{CALLBACK, Tenant, form_inputs, instant_builds, payload, query_of};
 const GOOGLE: &str = "google-oauth2";
 const STAND_IN: &str = "/emulator/social-login";
 
@@ -41,75 +33,10 @@ exports.onExecutePostLogin = async (event) => {
 };
 ";
 
-/// A regular web app with an invite-only database connection (sign-ups disabled) enabled.
-struct Tenant {
-    emulator: Emulator,
-    api: Api,
-    /// Does not follow redirects: each step's answer is read.
-    browser: reqwest::Client,
-    client_id: String,
-    client_secret: String,
-}
-
 /// Where a sign-in through the stand-in ended: the callback's query.
 type Callback = HashMap<String, String>;
 
 impl Tenant {
-    async fn start() -> Tenant {
-        let emulator = crate::support::start_with(EmulatorOptions {
-            action_build_time: Duration::ZERO,
-            ..EmulatorOptions::default()
-        })
-        .await;
-        let api = Api::new(&emulator).await;
-        let browser = reqwest::Client::builder()
-            .timeout(REQUEST_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let mut tenant = Tenant {
-            emulator,
-            api,
-            browser,
-            client_id: String::new(),
-            client_secret: String::new(),
-        };
-        let client = tenant
-            .call(
-                "POST",
-                "clients",
-                json!({"name": "Dashboard", "app_type": "regular_web", "callbacks": [CALLBACK],
-                       "grant_types": ["authorization_code"],
-                       "token_endpoint_auth_method": "client_secret_post"}),
-            )
-            .await;
-        tenant.client_id = client["client_id"].as_str().unwrap().to_owned();
-        tenant.client_secret = client["client_secret"].as_str().unwrap().to_owned();
-        let database = tenant
-            .call(
-                "POST",
-                "connections",
-                json!({"name": "users", "strategy": "auth0", "options": {"disable_signup": true}}),
-            )
-            .await;
-        tenant.enable(database["id"].as_str().unwrap()).await;
-        tenant
-    }
-
-    async fn call(&self, method: &str, path: &str, body: Value) -> Value {
-        let answer = self
-            .api
-            .send(method.parse().unwrap(), path, Some(&body))
-            .await;
-        assert!(
-            (200..300).contains(&answer.status),
-            "{method} {path}: {} {:?}",
-            answer.status,
-            answer.body
-        );
-        answer.body.unwrap_or(Value::Null)
-    }
-
     /// Creates the Google connection as a tenant file (or the Dashboard) does; its id.
     async fn google_connection(&self) -> String {
         let connection = self
@@ -121,19 +48,6 @@ impl Tenant {
             )
             .await;
         connection["id"].as_str().unwrap().to_owned()
-    }
-
-    async fn enable(&self, connection_id: &str) {
-        self.call(
-            "PATCH",
-            &format!("connections/{connection_id}/clients"),
-            json!([{"client_id": self.client_id, "status": true}]),
-        )
-        .await;
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.emulator.domain())
     }
 
     async fn get(&self, url: &str, query: &[(&str, &str)]) -> (u16, Option<String>, String) {
@@ -212,25 +126,8 @@ impl Tenant {
     }
 
     async fn id_token(&self, code: &str) -> Value {
-        let tokens: Value = self
-            .browser
-            .post(self.url("/oauth/token"))
-            .form(&[
-                ("grant_type", "authorization_code"),
-                ("code", code),
-                ("redirect_uri", CALLBACK),
-                ("client_id", &self.client_id),
-                ("client_secret", &self.client_secret),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = tokens["id_token"].as_str().expect("an ID token");
-        let payload = token.split('.').nth(1).unwrap();
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+        let tokens = self.tokens(code).await;
+        payload(tokens["id_token"].as_str().expect("an ID token"))
     }
 
     /// The users whose email this is, through the search a dashboard's admin page uses.
@@ -242,32 +139,6 @@ impl Tenant {
         let answer = self.api.get(&format!("users?{query}")).await;
         assert_eq!(answer.status, 200);
         answer.json().as_array().unwrap().clone()
-    }
-
-    /// Creates, deploys and binds Actions to post-login, in this order.
-    async fn bind(&self, actions: &[(&str, &str)]) {
-        let mut bindings = Vec::new();
-        for (name, code) in actions {
-            let action = self
-                .call(
-                    "POST",
-                    "actions/actions",
-                    json!({"name": name, "code": code,
-                           "supported_triggers": [{"id": "post-login", "version": "v3"}]}),
-                )
-                .await;
-            let id = action["id"].as_str().unwrap();
-            self.call("POST", &format!("actions/actions/{id}/deploy"), json!({}))
-                .await;
-            bindings
-                .push(json!({"ref": {"type": "action_name", "value": name}, "display_name": name}));
-        }
-        self.call(
-            "PATCH",
-            "actions/triggers/post-login/bindings",
-            json!({"bindings": bindings}),
-        )
-        .await;
     }
 
     /// What the probe Action logged, one object per login.
@@ -283,7 +154,7 @@ impl Tenant {
 
 #[tokio::test]
 async fn the_google_button_shows_only_for_a_google_connection_enabled_for_the_client() {
-    let tenant = Tenant::start().await;
+    let tenant = Tenant::start(instant_builds()).await;
     let page = tenant.login_page().await;
     assert!(!page.contains("Continue with Google"), "{page}");
 
@@ -329,7 +200,7 @@ async fn the_google_button_shows_only_for_a_google_connection_enabled_for_the_cl
 
 #[tokio::test]
 async fn a_first_google_login_creates_the_user_and_later_logins_reuse_it() {
-    let tenant = Tenant::start().await;
+    let tenant = Tenant::start(instant_builds()).await;
     let google = tenant.google_connection().await;
     tenant.enable(&google).await;
     let email = "grace@gmail.example";
@@ -423,7 +294,7 @@ async fn a_first_google_login_creates_the_user_and_later_logins_reuse_it() {
 
 #[tokio::test]
 async fn the_shipped_action_denies_a_google_stranger_until_an_admin_invites_them() {
-    let tenant = Tenant::start().await;
+    let tenant = Tenant::start(instant_builds()).await;
     let google = tenant.google_connection().await;
     tenant.enable(&google).await;
     tenant
@@ -478,7 +349,7 @@ async fn the_shipped_action_denies_a_google_stranger_until_an_admin_invites_them
 
 #[tokio::test]
 async fn the_stand_in_asks_again_for_a_missing_email_and_refuses_a_disabled_connection() {
-    let tenant = Tenant::start().await;
+    let tenant = Tenant::start(instant_builds()).await;
     let google = tenant.google_connection().await;
     tenant.enable(&google).await;
     let mut fields = tenant.continue_with_google().await;
@@ -531,7 +402,7 @@ async fn the_stand_in_asks_again_for_a_missing_email_and_refuses_a_disabled_conn
 /// `disable_signup`: a social connection has none).
 #[tokio::test]
 async fn a_google_connection_is_created_as_auth0_answered_the_recorded_create() {
-    let tenant = Tenant::start().await;
+    let tenant = Tenant::start(instant_builds()).await;
     let options = json!({"client_id": "", "client_secret": "", "email": true, "profile": true,
         "gmail": true, "youtube": true, "set_user_root_attributes": "on_each_login",
         "upstream_params": {"screen_name": {"alias": "login_hint"}},
