@@ -135,7 +135,7 @@ impl Spec {
             }
         };
         let Some(error) = validator.iter_errors(body).next() else {
-            return Ok(());
+            return self.check_email_formats(schema, body);
         };
         let path = error.instance_path().to_string();
         let message = if path.is_empty() || path == "/" {
@@ -149,6 +149,63 @@ impl Spec {
         };
         Err(ApiError::bad_request(message))
     }
+}
+
+impl Spec {
+    /// The spec's `format: email` on a top-level property, which the schema validator treats as
+    /// an annotation only. Auth0 checks it: `POST /users` with `"email": "not-an-email"` is a
+    /// 400 naming the format, the property and its description, as for its other formats
+    /// (`initiate_login_uri` in `routes/clients.rs`).
+    fn check_email_formats(&self, schema: &Value, body: &Value) -> Result<(), ApiError> {
+        let Some(properties) = self
+            .resolve(schema)
+            .get("properties")
+            .and_then(Value::as_object)
+        else {
+            return Ok(());
+        };
+        for (name, property) in properties {
+            if property.get("format").and_then(Value::as_str) != Some("email") {
+                continue;
+            }
+            let Some(value) = body.get(name).and_then(Value::as_str) else {
+                continue;
+            };
+            if !is_email(value) {
+                let description = property
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .trim_end_matches('.');
+                return Err(ApiError::bad_request(format!(
+                    "Payload validation error: 'Object didn't pass validation for format email: {value}' on property {name} ({description})."
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// `schema` with a `$ref` to `#/components/...` followed.
+    fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
+        schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|reference| reference.strip_prefix("#/components"))
+            .and_then(|pointer| self.components.pointer(pointer))
+            .unwrap_or(schema)
+    }
+}
+
+/// `local@domain.tld`: one `@`, no spaces, a domain of non-empty dot-separated labels.
+fn is_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !value.chars().any(char::is_whitespace)
+        && !domain.contains('@')
+        && domain.contains('.')
+        && domain.split('.').all(|label| !label.is_empty())
 }
 
 /// Fields real Auth0 accepted in the recordings although the pruned spec does not list them
@@ -260,5 +317,48 @@ mod tests {
         );
         assert!(tolerated.is_ok(), "{tolerated:?}");
         assert!(mistyped.message.contains("name"), "{}", mistyped.message);
+    }
+
+    #[test]
+    fn a_malformed_email_is_invalid_body_naming_the_property_as_the_spec_describes_it() {
+        let create = spec().operation("POST", &segments("/users")).unwrap();
+        let user = |email: &str| json!({"connection": "db", "email": email, "password": "x"});
+        assert!(
+            spec()
+                .validate_body(create, &user("ada@example.com"))
+                .is_ok()
+        );
+        for malformed in [
+            "not-an-email",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+        ] {
+            let refused = spec().validate_body(create, &user(malformed)).unwrap_err();
+            assert_eq!(
+                (refused.status, refused.error_code),
+                (400, Some("invalid_body"))
+            );
+            assert_eq!(
+                refused.message,
+                format!(
+                    "Payload validation error: 'Object didn't pass validation for format email: {malformed}' on property email (The user's email)."
+                )
+            );
+        }
+        let update = spec()
+            .operation("PATCH", &segments("/users/auth0|1"))
+            .unwrap();
+        let refused = spec()
+            .validate_body(update, &json!({"email": "nope"}))
+            .unwrap_err();
+        assert!(
+            refused
+                .message
+                .ends_with("on property email (Email address of this user)."),
+            "{}",
+            refused.message
+        );
     }
 }

@@ -56,6 +56,16 @@ fn render(user: &StoredUser) -> Value {
     Value::Object(profile)
 }
 
+/// The email as Auth0 keeps it: in lower case when Auth0 is the identity provider (a database
+/// connection), whatever case it was given in (documented with `GET /users-by-email`).
+fn stored_email(strategy: &str, email: &str) -> String {
+    if strategy == "auth0" {
+        email.to_lowercase()
+    } else {
+        email.to_owned()
+    }
+}
+
 fn email_taken(store: &Store, connection: &str, email: &str, except: Option<&str>) -> bool {
     store.users.iter().any(|(id, u)| {
         Some(id.as_str()) != except
@@ -84,7 +94,7 @@ pub fn create(store: &mut Store, call: &Call) -> Outcome {
             "Connection does not support user creation through the API. It must either be a database or passwordless connection.",
         ));
     }
-    let email = str_field(body, "email").map(str::to_owned);
+    let email = str_field(body, "email").map(|email| stored_email(&strategy, email));
     let password = str_field(body, "password").map(str::to_owned);
     if strategy == "auth0" {
         let Some(email) = &email else {
@@ -184,9 +194,18 @@ pub fn update(store: &mut Store, call: &Call, id: &str) -> Outcome {
             Some("email_conflict"),
         ));
     }
+    let strategy = store
+        .connection_by_name(&connection)
+        .and_then(|c| str_field(c, "strategy"))
+        .unwrap_or_default()
+        .to_owned();
     let user = store.users.get_mut(id).ok_or_else(not_found)?;
     for (key, value) in body {
         match (key.as_str(), value) {
+            ("email", Value::String(email)) => {
+                user.profile
+                    .insert(key.clone(), json!(stored_email(&strategy, email)));
+            }
             ("password", Value::String(password)) => {
                 user.password_hash = Some(hash_password(password));
             }
@@ -263,7 +282,8 @@ pub fn by_email(store: &Store, call: &Call) -> Outcome {
     let users: Vec<Value> = store
         .users
         .values()
-        .filter(|u| str_field(&u.profile, "email").is_some_and(|e| e.eq_ignore_ascii_case(email)))
+        // Case-sensitive, as Auth0 documents: the stored case must be asked for.
+        .filter(|u| str_field(&u.profile, "email") == Some(&*email))
         .map(|u| fields.apply(render(u)))
         .collect();
     Ok(Reply::ok(Value::Array(users)))
@@ -353,11 +373,52 @@ mod tests {
         assert!(cleared.get("app_metadata").is_none());
         assert_eq!(cleared["user_metadata"], json!({}));
 
-        let params = Params::parse(Some("email=A@B.C"));
+        let params = Params::parse(Some("email=a@b.c"));
         let call = Call::test("GET", &Value::Null).with_params(&params);
         assert_eq!(count(by_email(&store, &call)), 1);
         let params = Params::parse(Some("q=email:\"a@b.c\"&search_engine=v3"));
         let call = Call::test("GET", &Value::Null).with_params(&params);
         assert_eq!(count(list(&store, &call)), 1);
+    }
+
+    /// Auth0 documents with `GET /users-by-email`: when it is the identity provider, the email
+    /// is saved in lower case whatever case it was given in, and the lookup is made with the
+    /// stored case (auth0-python's suite found both).
+    #[test]
+    fn a_database_users_email_is_kept_in_lower_case_and_looked_up_as_kept() {
+        let mut store = Store::fresh("http://h", "m2m", "s");
+        let body = json!({"connection": "Username-Password-Authentication", "email": "Ada.Lovelace@Example.COM", "password": "pw-123456!"});
+        let created = create(&mut store, &Call::test("POST", &body))
+            .unwrap()
+            .body
+            .unwrap();
+        assert_eq!(created["email"], "ada.lovelace@example.com");
+        // The same address in another case is the same user.
+        let again = json!({"connection": "Username-Password-Authentication", "email": "ADA.LOVELACE@example.com", "password": "pw-123456!"});
+        assert_eq!(
+            create(&mut store, &Call::test("POST", &again))
+                .unwrap_err()
+                .status,
+            409
+        );
+        let by = |store: &Store, email: &str| {
+            let query = format!("email={email}");
+            let params = Params::parse(Some(&query));
+            count(by_email(
+                store,
+                &Call::test("GET", &Value::Null).with_params(&params),
+            ))
+        };
+        assert_eq!(by(&store, "ada.lovelace@example.com"), 1);
+        assert_eq!(by(&store, "Ada.Lovelace@Example.COM"), 0);
+
+        let id = created["user_id"].as_str().unwrap().to_owned();
+        let patch = json!({"email": "Countess@Example.COM"});
+        let updated = update(&mut store, &Call::test("PATCH", &patch), &id)
+            .unwrap()
+            .body
+            .unwrap();
+        assert_eq!(updated["email"], "countess@example.com");
+        assert_eq!(by(&store, "countess@example.com"), 1);
     }
 }
