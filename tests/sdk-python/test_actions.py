@@ -107,3 +107,25 @@ def test_a_deleted_action_is_gone_and_a_second_delete_is_a_404(mgmt: Auth0, uniq
             "error": "Not Found",
             "message": "That action does not exist.",
         }
+
+
+def test_a_bound_action_is_deleted_only_when_forced(mgmt: Auth0, unique: str) -> None:
+    """"An action must be unbound from all triggers before it can be deleted" (the spec);
+    `force=true` detaches its bindings, as the Deploy CLI sends it."""
+    action = create(mgmt, f"bound-{unique}")
+    mgmt.actions.deploy(action.id)
+    mgmt.actions.triggers.bindings.update_many(
+        "post-login",
+        bindings=[{"ref": {"type": "action_name", "value": action.name}, "display_name": "bound"}],
+    )
+
+    with pytest.raises(BadRequestError) as refused:
+        mgmt.actions.delete(action.id)
+    assert refused.value.status_code == 400
+    assert refused.value.body["message"].startswith(f"Action '{action.name}' is bound to the post-login trigger")
+    assert mgmt.actions.get(action.id).id == action.id
+
+    assert mgmt.actions.with_raw_response.delete(action.id, force=True).status_code == 204
+    assert list(mgmt.actions.triggers.bindings.list("post-login")) == []
+    with pytest.raises(NotFoundError):
+        mgmt.actions.get(action.id)

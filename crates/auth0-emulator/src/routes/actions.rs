@@ -206,8 +206,33 @@ pub fn update(store: &mut Store, call: &Call, id: &str) -> Outcome {
     Ok(Reply::ok(Value::Object(action.body.clone())))
 }
 
-pub fn delete(store: &mut Store, id: &str) -> Outcome {
-    store.actions.shift_remove(id).ok_or_else(not_found)?;
+/// "An action must be unbound from all triggers before it can be deleted" (the spec), unless
+/// `force=true` detaches its bindings (what the Deploy CLI sends). The 400 is the spec's; the
+/// wording is ours.
+pub fn delete(store: &mut Store, call: &Call, id: &str) -> Outcome {
+    let force = call.params.flag("force")?.unwrap_or(false);
+    let action = store.actions.get(id).ok_or_else(not_found)?;
+    let bound: Vec<&str> = store
+        .bindings
+        .iter()
+        .filter(|(_, bindings)| bindings.iter().any(|b| b.action_id == id))
+        .map(|(trigger, _)| trigger.as_str())
+        .collect();
+    if !force && let Some(trigger) = bound.first() {
+        let name = action
+            .body
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or(id);
+        return Err(ApiError::new(
+            400,
+            format!(
+                "Action '{name}' is bound to the {trigger} trigger: remove it from the trigger's bindings, or delete it with force=true."
+            ),
+            None,
+        ));
+    }
+    store.actions.shift_remove(id);
     for bindings in store.bindings.values_mut() {
         bindings.retain(|b| b.action_id != id);
     }
@@ -424,6 +449,7 @@ pub fn update_bindings(store: &mut Store, call: &Call, trigger: &str) -> Outcome
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::paging::Params;
     use crate::store::Build;
 
     #[test]
@@ -523,7 +549,38 @@ mod tests {
             1
         );
 
-        assert_eq!(delete(&mut store, &id).unwrap().status, 204);
-        assert_eq!(delete(&mut store, &id).unwrap_err().status, 404);
+        // Bound: refused, and still bound, until it is unbound or the delete is forced.
+        let refused = delete(&mut store, &read, &id).unwrap_err();
+        assert_eq!((refused.status, refused.error_code), (400, None));
+        assert_eq!(
+            refused.message,
+            "Action 'a' is bound to the post-login trigger: remove it from the trigger's bindings, or delete it with force=true."
+        );
+        assert_eq!(
+            bindings(&store, &read, "post-login").unwrap().body.unwrap()["total"],
+            1
+        );
+        let params = Params::parse(Some("force=true"));
+        let forced = Call::test("DELETE", &Value::Null).with_params(&params);
+        assert_eq!(delete(&mut store, &forced, &id).unwrap().status, 204);
+        assert_eq!(
+            bindings(&store, &read, "post-login").unwrap().body.unwrap()["total"],
+            0
+        );
+        assert_eq!(delete(&mut store, &read, &id).unwrap_err().status, 404);
+    }
+
+    #[test]
+    fn an_unbound_action_is_deleted_without_force() {
+        let mut store = Store::fresh("http://h", "m2m", "s");
+        let body = json!({"name": "u", "supported_triggers": [{"id": "post-login", "version": "v3"}], "code": "exports.onExecutePostLogin = async () => {};"});
+        let created = create(&mut store, &Call::test("POST", &body))
+            .unwrap()
+            .body
+            .unwrap();
+        let id = created["id"].as_str().unwrap();
+        let call = Call::test("DELETE", &Value::Null);
+        assert_eq!(delete(&mut store, &call, id).unwrap().status, 204);
+        assert_eq!(get(&mut store, id).unwrap_err().status, 404);
     }
 }

@@ -165,7 +165,7 @@ pub fn dispatch(store: &mut Store, call: &Call) -> Outcome {
         ("POST", ["actions", "actions"]) => actions::create(store, call),
         ("GET", ["actions", "actions", id]) => actions::get(store, id),
         ("PATCH", ["actions", "actions", id]) => actions::update(store, call, id),
-        ("DELETE", ["actions", "actions", id]) => actions::delete(store, id),
+        ("DELETE", ["actions", "actions", id]) => actions::delete(store, call, id),
         ("POST", ["actions", "actions", id, "deploy"]) => actions::deploy(store, id),
         ("GET", ["actions", "actions", id, "versions"]) => actions::versions(store, call, id),
         ("GET", ["actions", "actions", id, "versions", version]) => {
