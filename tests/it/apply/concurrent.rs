@@ -12,18 +12,15 @@ use std::time::{Duration, Instant};
 
 use auth0_emulator::{Emulator, EmulatorOptions};
 use serde_json::{Value, json};
-use tenantform::api::{
-    ConnectionFilter, ConnectionSettings, FieldSelection, GrantFilter, ManagementClient,
-    RequestObserver,
-};
+use tenantform::api::{ConnectionFilter, FieldSelection, GrantFilter, ManagementClient};
 use tenantform::apply::lock::{self, LOCK_IDENTIFIER, LockError, LockOptions, LockWait};
 use tenantform::apply::{ApplyOptions, ApplyReport, execute};
 use tenantform::planning::{PlanOptions, plan_tenant};
-use tenantform_core::model::TenantFile;
+use tenantform_core::model::{LoadedTenant, TenantFile};
 
 use super::support::{cli, copy_project, load_example, lock_writes, name_counts, writes};
 use crate::support::emulator::start_with;
-use crate::support::management_client;
+use crate::support::{client_faulting_first_post, management_client};
 
 /// Every resource `tenants/dev.yaml` manages that can exist more than once, by
 /// `name_counts` key.
@@ -51,6 +48,30 @@ async fn emulator(seed: u64) -> Emulator {
         ..EmulatorOptions::default()
     })
     .await
+}
+
+/// The example project loaded, and a fresh tenant (emulated with `seed`) with a client.
+struct Example {
+    /// The example's files (deleted when dropped).
+    project: tempfile::TempDir,
+    loaded: LoadedTenant,
+    emulator: Emulator,
+    api: ManagementClient,
+}
+
+impl Example {
+    async fn new(seed: u64) -> Self {
+        let project = copy_project();
+        let loaded = load_example(project.path());
+        let emulator = emulator(seed).await;
+        let api = management_client(&emulator).await;
+        Self {
+            project,
+            loaded,
+            emulator,
+            api,
+        }
+    }
 }
 
 /// What one run did.
@@ -174,10 +195,12 @@ async fn concurrent_applies_take_turns_and_leave_one_of_each_resource() {
 /// sees the lock unchanged for the ttl, takes it over, and applies.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lock_whose_run_died_is_taken_over_after_the_ttl() {
-    let project = copy_project();
-    let loaded = load_example(project.path());
-    let emulator = emulator(1).await;
-    let api = management_client(&emulator).await;
+    let Example {
+        project: _project,
+        loaded,
+        emulator,
+        api,
+    } = Example::new(1).await;
     let options = LockOptions {
         ttl: Duration::from_millis(300),
         ..test_lock()
@@ -212,10 +235,12 @@ async fn a_lock_whose_run_died_is_taken_over_after_the_ttl() {
 /// learns it from its next renewal and sends nothing more: every change is skipped, saying so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_whose_lock_was_taken_over_stops_writing() {
-    let project = copy_project();
-    let loaded = load_example(project.path());
-    let emulator = emulator(1).await;
-    let api = management_client(&emulator).await;
+    let Example {
+        project: _project,
+        loaded,
+        emulator,
+        api,
+    } = Example::new(1).await;
     let options = LockOptions {
         ttl: Duration::from_millis(400),
         ..test_lock()
@@ -284,22 +309,7 @@ async fn a_held_lock_and_no_time_to_wait_names_the_holder() {
 async fn a_lock_create_whose_answer_was_lost_is_recognised() {
     for seed in 1..=60 {
         let emulator = Arc::new(emulator(seed).await);
-        let after_post = Arc::clone(&emulator);
-        let observer: RequestObserver = Arc::new(move |event| {
-            if event.method == reqwest::Method::POST {
-                after_post.set_faults(0.0);
-            }
-        });
-        let mut settings = ConnectionSettings::new(
-            &emulator.domain(),
-            emulator.client_id(),
-            emulator.client_secret().clone(),
-        )
-        .unwrap();
-        settings.timeout = Duration::from_millis(400);
-        let api = ManagementClient::connect_with_observer(settings, Some(observer))
-            .await
-            .unwrap();
+        let api = client_faulting_first_post(&emulator, Duration::from_millis(400)).await;
         emulator.set_faults(1.0);
         let options = LockOptions {
             timeout: Duration::from_secs(2),
@@ -497,10 +507,12 @@ async fn client_ids(api: &ManagementClient) -> BTreeMap<String, Vec<String>> {
 /// grant, an enabled connection) to it, deletes the copies, and finishes the apply.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resolve_duplicates_keeps_the_lowest_client_id_and_moves_grants_and_connections() {
-    let project = copy_project();
-    let loaded = load_example(project.path());
-    let emulator = emulator(3).await;
-    let api = management_client(&emulator).await;
+    let Example {
+        project,
+        loaded,
+        emulator,
+        api,
+    } = Example::new(3).await;
     Box::pin(duplicated_tenant(&emulator, &loaded.tenant)).await;
     let before = client_ids(&api).await;
     let m2m = &before["Acme Reporting Dashboard M2M"];
@@ -597,10 +609,12 @@ async fn resolve_duplicates_keeps_the_lowest_client_id_and_moves_grants_and_conn
 /// provably a duplicate: nothing is changed and the error says why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resolve_duplicates_changes_nothing_when_a_copy_differs() {
-    let project = copy_project();
-    let loaded = load_example(project.path());
-    let emulator = emulator(4).await;
-    let api = management_client(&emulator).await;
+    let Example {
+        project,
+        loaded,
+        emulator,
+        api,
+    } = Example::new(4).await;
     Box::pin(duplicated_tenant(&emulator, &loaded.tenant)).await;
     let before = client_ids(&api).await;
     let web = &before["Acme Reporting Dashboard"];
@@ -649,10 +663,12 @@ async fn resolve_duplicates_changes_nothing_when_a_copy_differs() {
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_apply_releases_the_lock() {
-    let project = copy_project();
-    let loaded = load_example(project.path());
-    let emulator = emulator(2).await;
-    let api = management_client(&emulator).await;
+    let Example {
+        project,
+        loaded,
+        emulator,
+        api,
+    } = Example::new(2).await;
     // Slow enough that the apply is still running when the signal comes.
     emulator.set_jitter(Duration::from_millis(60));
     let mut child = cli(&emulator, project.path())

@@ -5,13 +5,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use auth0_emulator::EmulatorOptions;
-use tenantform::api::{ConnectionSettings, ManagementClient, RequestObserver};
 use tenantform::apply::{ApplyOptions, execute};
 use tenantform::planning::{PlanOptions, plan_tenant};
 
 use super::support::{copy_project, load_example, name_counts};
 use crate::support::emulator::start_with;
-use crate::support::management_client_with_timeout;
+use crate::support::{client_faulting_first_post, management_client_with_timeout};
 
 /// Short enough that a slow-response fault times out quickly, long enough for a debug build.
 const TIMEOUT: Duration = Duration::from_millis(400);
@@ -82,22 +81,7 @@ async fn a_create_whose_answer_was_lost_is_adopted_not_duplicated() {
             .await,
         );
         // Faults for exactly one request: the first POST /clients.
-        let after_post = Arc::clone(&emulator);
-        let observer: RequestObserver = Arc::new(move |event| {
-            if event.method == reqwest::Method::POST {
-                after_post.set_faults(0.0);
-            }
-        });
-        let mut settings = ConnectionSettings::new(
-            &emulator.domain(),
-            emulator.client_id(),
-            emulator.client_secret().clone(),
-        )
-        .unwrap();
-        settings.timeout = TIMEOUT;
-        let api = ManagementClient::connect_with_observer(settings, Some(observer))
-            .await
-            .unwrap();
+        let api = client_faulting_first_post(&emulator, TIMEOUT).await;
         let (plan, _) = plan_tenant(&api, &loaded.tenant, PlanOptions::default())
             .await
             .unwrap();

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::support::{copy_project, edit, writes};
 use crate::support::emulator::{Api, start};
-use crate::support::{Cli, sentinel};
+use crate::support::{Cli, Output, sentinel};
 
 /// The example's Action, as the tenant names it.
 const ACTION: &str = "Post-Login Verification";
@@ -51,6 +51,21 @@ fn cli_with(emulator: &Emulator, dir: &Path, key: &str, token: &str) -> Cli {
         .env("AUDIT_TOKEN", token)
 }
 
+/// `apply tenants/dev.yaml --auto-approve` and `extra`, with these values in the environment.
+async fn apply_with(
+    emulator: &Emulator,
+    dir: &Path,
+    key: &str,
+    token: &str,
+    extra: &[&str],
+) -> Output {
+    cli_with(emulator, dir, key, token)
+        .args(["apply", "tenants/dev.yaml", "--auto-approve"])
+        .args(extra)
+        .run_async()
+        .await
+}
+
 /// The Mailgun key the tenant stored.
 fn stored_key(emulator: &Emulator) -> Option<String> {
     emulator
@@ -89,10 +104,7 @@ async fn apply_sends_the_provider_key_and_the_action_secret_from_the_environment
     let emulator = start().await;
     let project = project_with_action_secret();
     let dir = project.path();
-    let applied = cli_with(&emulator, dir, KEY_FIRST, TOKEN_FIRST)
-        .args(["apply", "tenants/dev.yaml", "--auto-approve"])
-        .run_async()
-        .await;
+    let applied = apply_with(&emulator, dir, KEY_FIRST, TOKEN_FIRST, &[]).await;
     applied.assert_success();
     assert_eq!(stored_key(&emulator).as_deref(), Some(KEY_FIRST));
     assert_eq!(stored_token(&emulator).as_deref(), Some(TOKEN_FIRST));
@@ -104,23 +116,20 @@ async fn force_secrets_rotates_both_values_converges_and_redeploys_the_action_on
     let api = Api::new(&emulator).await;
     let project = project_with_action_secret();
     let dir = project.path();
-    cli_with(&emulator, dir, KEY_FIRST, TOKEN_FIRST)
-        .args(["apply", "tenants/dev.yaml", "--auto-approve"])
-        .run_async()
+    apply_with(&emulator, dir, KEY_FIRST, TOKEN_FIRST, &[])
         .await
         .assert_success();
     assert_eq!(deployed_versions(&api).await, 1);
 
     // Rotation: new values in the environment, re-sent with --force-secrets.
-    let rotated = cli_with(&emulator, dir, KEY_ROTATED, TOKEN_ROTATED)
-        .args([
-            "apply",
-            "tenants/dev.yaml",
-            "--auto-approve",
-            "--force-secrets",
-        ])
-        .run_async()
-        .await;
+    let rotated = apply_with(
+        &emulator,
+        dir,
+        KEY_ROTATED,
+        TOKEN_ROTATED,
+        &["--force-secrets"],
+    )
+    .await;
     rotated.assert_success();
     assert!(
         rotated
@@ -139,15 +148,14 @@ async fn force_secrets_rotates_both_values_converges_and_redeploys_the_action_on
     // The same values again (a CI job that always passes --force-secrets): the Action is not
     // deployed again, and the run still succeeds.
     let before = emulator.request_log().len();
-    let again = cli_with(&emulator, dir, KEY_ROTATED, TOKEN_ROTATED)
-        .args([
-            "apply",
-            "tenants/dev.yaml",
-            "--auto-approve",
-            "--force-secrets",
-        ])
-        .run_async()
-        .await;
+    let again = apply_with(
+        &emulator,
+        dir,
+        KEY_ROTATED,
+        TOKEN_ROTATED,
+        &["--force-secrets"],
+    )
+    .await;
     again.assert_success();
     assert!(
         again
@@ -165,16 +173,15 @@ async fn force_secrets_rotates_both_values_converges_and_redeploys_the_action_on
     assert_eq!(stored_token(&emulator).as_deref(), Some(TOKEN_ROTATED));
 
     // Rotating only the Action's token deploys it once more.
-    cli_with(&emulator, dir, KEY_ROTATED, TOKEN_FIRST)
-        .args([
-            "apply",
-            "tenants/dev.yaml",
-            "--auto-approve",
-            "--force-secrets",
-        ])
-        .run_async()
-        .await
-        .assert_success();
+    apply_with(
+        &emulator,
+        dir,
+        KEY_ROTATED,
+        TOKEN_FIRST,
+        &["--force-secrets"],
+    )
+    .await
+    .assert_success();
     assert_eq!(stored_token(&emulator).as_deref(), Some(TOKEN_FIRST));
     assert_eq!(deployed_versions(&api).await, 3);
 }
@@ -185,9 +192,7 @@ async fn a_secret_changed_behind_tenantforms_back_is_re_sent_by_force_secrets() 
     let api = Api::new(&emulator).await;
     let project = project_with_action_secret();
     let dir = project.path();
-    cli_with(&emulator, dir, KEY_FIRST, TOKEN_FIRST)
-        .args(["apply", "tenants/dev.yaml", "--auto-approve"])
-        .run_async()
+    apply_with(&emulator, dir, KEY_FIRST, TOKEN_FIRST, &[])
         .await
         .assert_success();
     // Someone sets the token by hand (the dashboard sends the whole list).
@@ -213,14 +218,7 @@ async fn a_secret_changed_behind_tenantforms_back_is_re_sent_by_force_secrets() 
         .await;
     assert_eq!(stored_token(&emulator).as_deref(), Some("set-by-hand"));
 
-    cli_with(&emulator, dir, KEY_FIRST, TOKEN_FIRST)
-        .args([
-            "apply",
-            "tenants/dev.yaml",
-            "--auto-approve",
-            "--force-secrets",
-        ])
-        .run_async()
+    apply_with(&emulator, dir, KEY_FIRST, TOKEN_FIRST, &["--force-secrets"])
         .await
         .assert_success();
     assert_eq!(stored_token(&emulator).as_deref(), Some(TOKEN_FIRST));
@@ -287,9 +285,7 @@ async fn a_saved_force_secrets_plan_rotates_both_values() {
     let emulator = start().await;
     let project = project_with_action_secret();
     let dir = project.path();
-    cli_with(&emulator, dir, KEY_FIRST, TOKEN_FIRST)
-        .args(["apply", "tenants/dev.yaml", "--auto-approve"])
-        .run_async()
+    apply_with(&emulator, dir, KEY_FIRST, TOKEN_FIRST, &[])
         .await
         .assert_success();
     cli_with(&emulator, dir, KEY_ROTATED, TOKEN_ROTATED)

@@ -530,6 +530,17 @@ async fn verbose_logs_each_request_without_token_or_secret() {
     assert!(!applied.stderr.contains("eyJ"), "{applied}");
 }
 
+/// `plan tenants/dev.yaml` (after the global options `options`) with the slow-request notice
+/// due after `ms` milliseconds.
+async fn plan_noticing_after(project: &Project, ms: &str, options: &[&str]) -> Output {
+    run(project
+        .cli()
+        .env("TENANTFORM_SLOW_NOTICE_MS", ms)
+        .args(options)
+        .args(["plan", "tenants/dev.yaml"]))
+    .await
+}
+
 /// Notices of slow requests, on stderr.
 fn still_waiting(run: &Output) -> Vec<&str> {
     run.stderr
@@ -542,11 +553,7 @@ fn still_waiting(run: &Output) -> Vec<&str> {
 async fn a_slow_tenant_is_announced_once_per_request_with_what_it_waits_for() {
     let project = Project::new().await;
     // A fast tenant: no notice (the threshold is lowered but far above a local answer).
-    let fast = run(project
-        .cli()
-        .env("TENANTFORM_SLOW_NOTICE_MS", "2000")
-        .args(["plan", "tenants/dev.yaml"]))
-    .await;
+    let fast = plan_noticing_after(&project, "2000", &[]).await;
     fast.assert_success();
     assert_eq!(still_waiting(&fast), Vec::<&str>::new(), "{fast}");
 
@@ -554,11 +561,7 @@ async fn a_slow_tenant_is_announced_once_per_request_with_what_it_waits_for() {
     // once each.
     project.dev.set_response_delay(Duration::from_millis(400));
     let from = project.dev.request_log().len();
-    let slow = run(project
-        .cli()
-        .env("TENANTFORM_SLOW_NOTICE_MS", "200")
-        .args(["plan", "tenants/dev.yaml"]))
-    .await;
+    let slow = plan_noticing_after(&project, "200", &[]).await;
     slow.assert_success();
     let notices = still_waiting(&slow);
     assert!(
@@ -590,12 +593,7 @@ async fn a_slow_tenant_is_announced_once_per_request_with_what_it_waits_for() {
     assert_eq!(announced, expected, "one notice per request:\n{slow}");
 
     // --quiet silences it.
-    let quiet = run(project.cli().env("TENANTFORM_SLOW_NOTICE_MS", "200").args([
-        "--quiet",
-        "plan",
-        "tenants/dev.yaml",
-    ]))
-    .await;
+    let quiet = plan_noticing_after(&project, "200", &["--quiet"]).await;
     quiet.assert_success();
     assert_eq!(still_waiting(&quiet), Vec::<&str>::new(), "{quiet}");
 }
@@ -609,11 +607,7 @@ async fn waiting_on_the_rate_limit_is_told_apart_from_waiting_on_auth0() {
         per_second: 2.5,
         burst: 1,
     });
-    let planned = run(project
-        .cli()
-        .env("TENANTFORM_SLOW_NOTICE_MS", "200")
-        .args(["plan", "tenants/dev.yaml"]))
-    .await;
+    let planned = plan_noticing_after(&project, "200", &[]).await;
     planned.assert_success();
     let notices = still_waiting(&planned);
     assert!(

@@ -3,11 +3,10 @@
 //! free plan's rate limit.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use auth0_emulator::{Emulator, EmulatorOptions, RateLimit, RequestLogEntry};
 use serde_json::json;
-use tenantform::api::{ConnectionSettings, ManagementClient};
+use tenantform::api::ManagementClient;
 use tenantform::apply::ApplyOptions;
 use tenantform::apply::lock::{self, LockOptions};
 use tenantform::apply::workflow::{ApplyRequest, Outcome, apply};
@@ -20,7 +19,7 @@ use tenantform_core::model::TenantFile;
 use tenantform_core::model::load::{LoadOptions, load_tenant_with};
 use tenantform_core::model::variables::Variables;
 
-use crate::support::management_client;
+use crate::support::{management_client, process_client};
 
 const SMALL_TENANT: &str = "\
 applications:
@@ -90,6 +89,19 @@ async fn apply_small(client: &ManagementClient, tenant: &TenantFile) -> Outcome 
         auto_approve: true,
     };
     apply(client, request, &printer).await.unwrap()
+}
+
+/// How many Management API requests a plan of `tenant` sends, from a client of its own.
+async fn plan_requests(emulator: &Emulator, tenant: &TenantFile) -> usize {
+    let from = emulator.request_log().len();
+    plan_tenant(
+        &management_client(emulator).await,
+        tenant,
+        PlanOptions::default(),
+    )
+    .await
+    .unwrap();
+    api_requests(emulator, from).len()
 }
 
 fn every_kind() -> KindSelection {
@@ -218,30 +230,14 @@ async fn apply_sends_its_plans_reads_the_writes_and_the_verification_plan_only()
     let emulator = start(RateLimit::Off).await;
     let tenant = small_tenant();
     // What a plan of the empty tenant reads, and what one of the applied tenant reads.
-    let empty = emulator.request_log().len();
-    plan_tenant(
-        &management_client(&emulator).await,
-        &tenant,
-        PlanOptions::default(),
-    )
-    .await
-    .unwrap();
-    let plan_reads = api_requests(&emulator, empty).len();
+    let plan_reads = plan_requests(&emulator, &tenant).await;
 
     let start_apply = emulator.request_log().len();
     let outcome = apply_small(&management_client(&emulator).await, &tenant).await;
     assert_eq!(outcome, Outcome::Verified);
     let applied = api_requests(&emulator, start_apply);
 
-    let in_sync = emulator.request_log().len();
-    plan_tenant(
-        &management_client(&emulator).await,
-        &tenant,
-        PlanOptions::default(),
-    )
-    .await
-    .unwrap();
-    let verification_reads = api_requests(&emulator, in_sync).len();
+    let verification_reads = plan_requests(&emulator, &tenant).await;
 
     let writes = applied.iter().filter(|e| e.method != "GET").count();
     assert!(
@@ -269,15 +265,7 @@ async fn apply_sends_its_plans_reads_the_writes_and_the_verification_plan_only()
 async fn under_the_apply_lock_apply_reads_nothing_its_plans_do_not() {
     let emulator = start(RateLimit::Off).await;
     let tenant = small_tenant();
-    let empty = emulator.request_log().len();
-    plan_tenant(
-        &management_client(&emulator).await,
-        &tenant,
-        PlanOptions::default(),
-    )
-    .await
-    .unwrap();
-    let plan_reads = api_requests(&emulator, empty).len();
+    let plan_reads = plan_requests(&emulator, &tenant).await;
 
     let client = management_client(&emulator).await;
     let start_apply = emulator.request_log().len();
@@ -289,15 +277,7 @@ async fn under_the_apply_lock_apply_reads_nothing_its_plans_do_not() {
     assert_eq!(outcome, Outcome::Verified);
     let applied = api_requests(&emulator, start_apply);
 
-    let in_sync = emulator.request_log().len();
-    plan_tenant(
-        &management_client(&emulator).await,
-        &tenant,
-        PlanOptions::default(),
-    )
-    .await
-    .unwrap();
-    let verification_reads = api_requests(&emulator, in_sync).len();
+    let verification_reads = plan_requests(&emulator, &tenant).await;
 
     let writes = applied.iter().filter(|e| e.method != "GET").count();
     assert!(
@@ -310,19 +290,6 @@ async fn under_the_apply_lock_apply_reads_nothing_its_plans_do_not() {
         "apply read something its plans do not: {applied:#?}"
     );
     emulator.shutdown().await.unwrap();
-}
-
-/// A client as a CLI process gets it: one that keeps the rate limiter's state between runs in
-/// `cache` (a temporary directory, never the real home).
-async fn process_client(emulator: &Emulator, cache: &Path) -> ManagementClient {
-    let mut settings = ConnectionSettings::new(
-        &emulator.domain(),
-        emulator.client_id(),
-        emulator.client_secret().clone(),
-    )
-    .unwrap();
-    settings.rate_limit_cache = Some(cache.join("rate-limits.json"));
-    ManagementClient::connect(settings).await.unwrap()
 }
 
 /// apply, plan, apply, export: four clients, as four processes, one right after another. Each

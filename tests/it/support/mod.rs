@@ -5,11 +5,12 @@
 mod cli;
 pub mod sentinel;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use auth0_emulator::Emulator;
-use tenantform::api::{ConnectionSettings, ManagementClient};
+use tenantform::api::{ConnectionSettings, ManagementClient, RequestObserver};
 
 pub use cli::{Cli, Output};
 
@@ -40,6 +41,34 @@ pub async fn management_client_with_timeout(
     let mut settings = connection_settings(emulator);
     settings.timeout = timeout;
     ManagementClient::connect(settings).await.expect("token")
+}
+
+/// A client as a CLI process gets it: it keeps the rate limiter's state between runs in the
+/// directory `cache` (a temporary one, never the real home).
+pub async fn process_client(emulator: &Emulator, cache: &Path) -> ManagementClient {
+    let mut settings = connection_settings(emulator);
+    settings.rate_limit_cache = Some(cache.join("rate-limits.json"));
+    ManagementClient::connect(settings).await.expect("token")
+}
+
+/// A client whose requests time out after `timeout`, and which turns `emulator`'s faults off
+/// as soon as it sends a POST: with faults turned on (1.0) before a write, exactly that write
+/// meets one.
+pub async fn client_faulting_first_post(
+    emulator: &Arc<Emulator>,
+    timeout: Duration,
+) -> ManagementClient {
+    let after_post = Arc::clone(emulator);
+    let observer: RequestObserver = Arc::new(move |event| {
+        if event.method == reqwest::Method::POST {
+            after_post.set_faults(0.0);
+        }
+    });
+    let mut settings = connection_settings(emulator);
+    settings.timeout = timeout;
+    ManagementClient::connect_with_observer(settings, Some(observer))
+        .await
+        .expect("token")
 }
 
 fn connection_settings(emulator: &Emulator) -> ConnectionSettings {
