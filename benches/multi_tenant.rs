@@ -66,6 +66,8 @@ async fn plan(
         .arg("plan")
         .args(files)
         .env("MAILGUN_API_KEY", "bench-key")
+        // The rate-limit cache stays in the scratch project, never the user's home.
+        .env("TENANTFORM_CACHE_DIR", project.join(".tenantform-cache"))
         .env_remove("AUTH0_DOMAIN")
         .env_remove("AUTH0_M2M_CLIENT_ID")
         .env_remove("AUTH0_M2M_CLIENT_SECRET");
