@@ -102,6 +102,25 @@ def test_a_malformed_email_is_refused(mgmt: Auth0, connection: str, unique: str)
     )
 
 
+def test_a_password_the_connections_policy_refuses_is_too_weak(
+    mgmt: Auth0, connection: str, unique: str
+) -> None:
+    """The dedicated connection has Auth0's default policy, `good`: 8 characters, 3 of the 4
+    kinds (lower, upper, digit, special)."""
+    with pytest.raises(BadRequestError) as refused:
+        mgmt.users.create(connection=connection, email=f"weak-{unique}@example.com", password="password")
+    assert refused.value.body == {
+        "statusCode": 400,
+        "error": "Bad Request",
+        "message": "PasswordStrengthError: Password is too weak",
+    }
+    assert mgmt.users.list_users_by_email(email=f"weak-{unique}@example.com") == []
+
+    user = invite(mgmt, connection, f"weak-{unique}@example.com")
+    with pytest.raises(BadRequestError):
+        mgmt.users.update(user.user_id, password="short")
+
+
 def test_an_unknown_connection_is_refused(mgmt: Auth0, unique: str) -> None:
     with pytest.raises(BadRequestError) as refused:
         invite(mgmt, f"no-such-connection-{unique}", f"lost-{unique}@example.com")

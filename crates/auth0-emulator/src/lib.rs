@@ -12,6 +12,7 @@ mod oidc;
 mod oidc_keys;
 mod options;
 mod paging;
+mod password_policy;
 mod password_ticket;
 mod rate_limit;
 mod request_log;

@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use super::{Call, Outcome, Reply, str_field};
 use crate::errors::ApiError;
 use crate::paging::{FieldFilter, Paging};
+use crate::password_policy;
 use crate::store::{
     ALNUM, HEX, Obj, PasswordTicket, Store, StoredUser, into_obj, merge_top_level, now,
     random_string,
@@ -102,11 +103,15 @@ pub fn create(store: &mut Store, call: &Call) -> Outcome {
                 "Payload validation error: 'Missing required property: email'.",
             ));
         };
-        if password.is_none() {
+        let Some(password) = &password else {
             return Err(ApiError::bad_request(
                 "Payload validation error: 'Missing required property: password'.",
             ));
-        }
+        };
+        password_policy::check(
+            password_policy::options_of(store.connection_by_name(&connection)),
+            password,
+        )?;
         if email_taken(store, &connection, email, None) {
             return Err(ApiError::conflict(
                 "The user already exists.",
@@ -199,6 +204,12 @@ pub fn update(store: &mut Store, call: &Call, id: &str) -> Outcome {
         .and_then(|c| str_field(c, "strategy"))
         .unwrap_or_default()
         .to_owned();
+    if let Some(password) = str_field(body, "password") {
+        password_policy::check(
+            password_policy::options_of(store.connection_by_name(&connection)),
+            password,
+        )?;
+    }
     let user = store.users.get_mut(id).ok_or_else(not_found)?;
     for (key, value) in body {
         match (key.as_str(), value) {
@@ -379,6 +390,40 @@ mod tests {
         let params = Params::parse(Some("q=email:\"a@b.c\"&search_engine=v3"));
         let call = Call::test("GET", &Value::Null).with_params(&params);
         assert_eq!(count(list(&store, &call)), 1);
+    }
+
+    /// The default connection's `good` policy: a weak password is refused on create and on
+    /// update, and a refused update changes nothing.
+    #[test]
+    fn a_password_the_connection_policy_refuses_is_too_weak() {
+        let mut store = Store::fresh("http://h", "m2m", "s");
+        let weak = json!({"connection": "Username-Password-Authentication", "email": "w@b.c", "password": "password"});
+        let refused = create(&mut store, &Call::test("POST", &weak)).unwrap_err();
+        assert_eq!(
+            (refused.status, refused.message.as_str()),
+            (400, "PasswordStrengthError: Password is too weak")
+        );
+        assert!(store.users.is_empty());
+
+        let strong = json!({"connection": "Username-Password-Authentication", "email": "w@b.c", "password": "Passw0rd!"});
+        let created = create(&mut store, &Call::test("POST", &strong))
+            .unwrap()
+            .body
+            .unwrap();
+        let id = created["user_id"].as_str().unwrap().to_owned();
+        let patch = json!({"password": "short", "name": "changed"});
+        assert_eq!(
+            update(&mut store, &Call::test("PATCH", &patch), &id)
+                .unwrap_err()
+                .status,
+            400
+        );
+        let user = &store.users[&id];
+        assert!(password_matches(
+            user.password_hash.as_ref().unwrap(),
+            "Passw0rd!"
+        ));
+        assert_eq!(user.profile["name"], "w@b.c");
     }
 
     /// Auth0 documents with `GET /users-by-email`: when it is the identity provider, the email
