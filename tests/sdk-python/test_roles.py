@@ -10,11 +10,14 @@ from auth0.management.errors import NotFoundError
 
 def test_a_role_is_created_found_by_name_updated_and_deleted(mgmt: Auth0, unique: str) -> None:
     created = mgmt.roles.with_raw_response.create(name=f"Dashboard Admin {unique}")
-    # 200, not 201 (TestRoleManager_List.yaml); no description becomes "".
+    # 200, not 201 (TestRoleManager_List.yaml). Without a description, the answer has none
+    # and reads show "" (TestAccRole.yaml).
     assert created.status_code == 200
     role = created.data
     assert role.id.startswith("rol_")
-    assert role.description == ""
+    assert role.type == "tenant"
+    assert role.description is None
+    assert mgmt.roles.get(role.id).description == ""
 
     found = mgmt.roles.list(name_filter=f"Dashboard Admin {unique}")
     assert [r.id for r in found.items] == [role.id]
