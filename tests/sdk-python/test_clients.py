@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 import pytest
 from auth0.management import Auth0
 from auth0.management.errors import BadRequestError, NotFoundError
-from conftest import Emulator
+from conftest import CLIENT_ID, Emulator
 
 # What Auth0 gives an application created with a name only (TestAccClientConfig.yaml).
 CREATE_DEFAULT_GRANT_TYPES = ["authorization_code", "implicit", "refresh_token", "client_credentials"]
@@ -113,3 +113,14 @@ def test_a_deleted_application_is_gone(emulator: Emulator, mgmt: Auth0, unique: 
         "message": "The client does not exist",
         "errorCode": "inexistent_client",
     }
+
+
+def test_the_list_filters_by_type_and_the_global_flag(mgmt: Auth0, unique: str) -> None:
+    web = mgmt.clients.create(name=f"Filtered web {unique}", app_type="regular_web")
+
+    m2m = [c.client_id for c in mgmt.clients.list(app_type="non_interactive", per_page=100)]
+    assert CLIENT_ID in m2m
+    assert web.client_id not in m2m
+    [only] = mgmt.clients.list(is_global=True).items
+    # Every tenant's global client (TestAccDataClients.yaml filters the same way).
+    assert (only.name, only.global_) == ("All Applications", True)
