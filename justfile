@@ -28,6 +28,12 @@ emulate *ARGS:
 bench:
     cargo bench
 
+# tenantform's and Auth0's Deploy CLI's exports side by side at `free` (docs/benchmarks.md).
+bench-deploy-cli:
+    cd tests/deploy-cli && npm ci --no-audit --no-fund
+    cargo build --release
+    node tests/deploy-cli/bench.mjs
+
 # Everything CI does, including the Python test dependencies.
 ci:
     bash .ci/run

@@ -57,7 +57,7 @@ const ENABLED_PER_CONNECTION = 10;
 // The same file as benches/runs.rs's tenant_yaml(applications, grants, connections):
 // `applications` M2M applications, the first `grants` granted the Management API, and
 // `connections` database connections each enabled for ENABLED_PER_CONNECTION applications.
-export function tenantYaml(applications, grants, connections) {
+function tenantYaml(applications, grants, connections) {
   const app = (index) => `app-${String(index).padStart(5, '0')}`;
   const lines = ['applications:'];
   for (let index = 0; index < applications; index += 1) {
