@@ -90,6 +90,17 @@ function tenantYaml(applications, grants, connections) {
 
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// Whatever ends this script ends the emulators it started.
+const running = new Set();
+process.once('exit', () => running.forEach((emulator) => emulator.child.kill('SIGKILL')));
+
+async function emulate(requestLog, args) {
+  const emulator = await startEmulator(bin, requestLog, args);
+  running.add(emulator);
+  emulator.child.once('exit', () => running.delete(emulator));
+  return emulator;
+}
+
 // The Management API requests (/api/v2/, not the token endpoint) in the request log.
 function managementRequests(requestLog) {
   if (!fs.existsSync(requestLog)) return [];
@@ -141,7 +152,7 @@ function tenantformRun(args, env) {
 // Seeds a tenant from `file` on an emulator without limits, saved to `state` when it stops.
 async function seed(work, name, file, env) {
   const state = path.join(work, `${name}-state.json`);
-  const emulator = await startEmulator(bin, path.join(work, `${name}-seed-requests.jsonl`), ['--state', state]);
+  const emulator = await emulate(path.join(work, `${name}-seed-requests.jsonl`), ['--state', state]);
   try {
     const applied = await run(bin, ['apply', file, '--auto-approve', '--no-progress', '--color', 'never'], {
       env: { ...env, ...tenantformEnv(emulator) },
@@ -157,7 +168,7 @@ async function seed(work, name, file, env) {
 // Seeds, restarts at the preset, measures the three runs.
 async function benchTenant(work, certificate, tenant) {
   const state = await seed(work, tenant.name, tenant.file, tenant.env);
-  const emulator = await startEmulator(bin, path.join(work, `${tenant.name}-requests.jsonl`), [
+  const emulator = await emulate(path.join(work, `${tenant.name}-requests.jsonl`), [
     '--state',
     state,
     '--rate-limit',
