@@ -32,6 +32,8 @@ def test_client_credentials_gives_a_bearer_token_for_a_day(emulator: Emulator) -
 
 
 def test_a_wrong_secret_is_refused_with_an_oauth_error(emulator: Emulator) -> None:
+    """401 with an OAuth-shaped body, which the SDK turns into its Auth0Error. The error code
+    and text are the emulator's own: no recording has Auth0's (crates/auth0-emulator/ERRORS.md)."""
     client = GetToken(emulator.host, CLIENT_ID, client_secret="not-the-secret", protocol="http")
     with pytest.raises(Auth0Error) as refused:
         client.client_credentials(emulator.audience)
@@ -91,3 +93,18 @@ def test_a_token_with_the_runbooks_minimum_scopes_cannot_manage_applications(
     assert refused.value.status_code == 403
     assert refused.value.body["message"] == "Insufficient scope, expected any of: create:clients"
     assert refused.value.body["errorCode"] == "insufficient_scope"
+
+
+def test_an_application_without_a_grant_gets_no_management_token(
+    emulator: Emulator, mgmt: Auth0, unique: str
+) -> None:
+    """The runbook's step 4, "Select Auth0 Management API", forgotten: the token endpoint
+    refuses with 403 (the status and text auth0-python's issue #173 quotes from Auth0)."""
+    app = mgmt.clients.create(name=f"Ungranted M2M {unique}", app_type="non_interactive")
+    client = GetToken(emulator.host, app.client_id, client_secret=app.client_secret, protocol="http")
+    with pytest.raises(Auth0Error) as refused:
+        client.client_credentials(emulator.audience)
+
+    assert refused.value.status_code == 403
+    assert refused.value.error_code == "access_denied"
+    assert refused.value.message.startswith(f'Client is not authorized to access "{emulator.audience}".')
