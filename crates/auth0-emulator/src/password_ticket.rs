@@ -4,9 +4,10 @@
 use std::collections::HashMap;
 
 use axum::response::Response;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::oidc::{error_page, escape, redirect_to, text};
+use super::password_policy;
 use super::server::Shared;
 
 /// Auth0 asks for at least this many characters under the `good` policy and above.
@@ -43,6 +44,23 @@ pub fn submit(shared: &Shared, fields: &HashMap<String, String>) -> Response {
         return page(ticket_id, Some("The passwords do not match."), 400);
     }
     let mut store = shared.store.lock().expect("store lock");
+    // The page holds the new password to the user's connection policy, as the API does.
+    let connection = store
+        .password_tickets
+        .get(ticket_id)
+        .and_then(|ticket| store.users.get(&ticket.user_id))
+        .and_then(|user| user.profile.get("identities"))
+        .and_then(|identities| identities.pointer("/0/connection"))
+        .and_then(Value::as_str)
+        .and_then(|name| store.connection_by_name(name));
+    if password_policy::check(password_policy::options_of(connection), password).is_err() {
+        drop(store);
+        return page(
+            ticket_id,
+            Some("Password is too weak: it does not meet the connection's password policy."),
+            400,
+        );
+    }
     let Some(ticket) = store.password_tickets.shift_remove(ticket_id) else {
         return expired();
     };

@@ -268,6 +268,10 @@ async fn a_password_ticket_page_sets_the_password_once() {
         400,
         "mismatch"
     );
+    // Long enough, but one kind of character: the connection's `good` policy refuses it.
+    let weak = submit("onlylowercase", "onlylowercase").await;
+    assert_eq!(weak.status(), 400);
+    assert!(weak.text().await.unwrap().contains("Password is too weak"));
     let done = submit("New-Pass-123", "New-Pass-123").await;
     assert_eq!(done.status(), 200);
     assert!(done.text().await.unwrap().contains("Password changed"));
