@@ -154,8 +154,8 @@ def test_lucene_searches_find_users_by_metadata_and_connection(
     first = mgmt.users.list(q=team, search_engine="v3", per_page=2, page=0, include_totals=True)
     assert (first.response.start, first.response.limit, first.response.length) == (0, 2, 2)
     assert first.response.total == 5
-    walked = [u.user_id for u in mgmt.users.list(q=team, search_engine="v3", per_page=2, sort="email:1")]
-    assert walked == [u.user_id for u in created]
+    walked = [u.user_id for u in mgmt.users.list(q=team, search_engine="v3", per_page=2, sort="email:-1")]
+    assert walked == [u.user_id for u in reversed(created)]
     queries = [parse_qs(r["query"]) for r in emulator.since(mark)]
     assert all(q["search_engine"] == ["v3"] and q["q"] == [team] for q in queries)
     assert [q["page"][0] for q in queries] == ["0", "0", "1", "2", "3"]
@@ -171,6 +171,10 @@ def test_a_query_auth0_cannot_parse_is_a_400(mgmt: Auth0) -> None:
 
     assert refused.value.body["errorCode"] == "invalid_query_string"
     assert refused.value.body["message"].startswith("Query validation error")
+    with pytest.raises(BadRequestError) as unsorted:
+        mgmt.users.list(sort="email:descending")
+    assert unsorted.value.body["errorCode"] == "invalid_query_string"
+    assert unsorted.value.body["message"].endswith("email:descending' on property sort.")
 
 
 def test_app_metadata_updates_merge_key_by_key(mgmt: Auth0, connection: str, unique: str) -> None:

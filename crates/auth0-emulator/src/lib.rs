@@ -21,6 +21,7 @@ mod server;
 mod state_file;
 mod store;
 mod user_query;
+mod user_sort;
 mod validation;
 
 use std::net::SocketAddr;

@@ -13,6 +13,7 @@ use crate::store::{
     random_string,
 };
 use crate::user_query::Query;
+use crate::user_sort::Sort;
 
 fn not_found() -> ApiError {
     ApiError::not_found("The user does not exist.", Some("inexistent_user"))
@@ -252,7 +253,8 @@ pub fn delete(store: &mut Store, id: &str) -> Outcome {
     Ok(Reply::no_content())
 }
 
-/// `GET /users`, searched with `q` (the subset of Auth0's syntax in [`Query`]) when given.
+/// `GET /users`, searched with `q` (the subset of Auth0's syntax in [`Query`]) and ordered by
+/// `sort` ([`Sort`]) when given.
 pub fn list(store: &Store, call: &Call) -> Outcome {
     let paging = Paging::from_params(call.params)?;
     let fields = FieldFilter::from_params(call.params)?;
@@ -265,13 +267,17 @@ pub fn list(store: &Store, call: &Call) -> Outcome {
             })
         })
         .transpose()?;
-    let items: Vec<Value> = store
+    let sort = call.params.get("sort").map(Sort::parse).transpose()?;
+    let mut items: Vec<Value> = store
         .users
         .values()
         .map(render)
         .filter(|user| query.as_ref().is_none_or(|query| query.matches(user)))
-        .map(|user| fields.apply(user))
         .collect();
+    if let Some(sort) = &sort {
+        sort.apply(&mut items);
+    }
+    let items: Vec<Value> = items.into_iter().map(|user| fields.apply(user)).collect();
     let mut body = paging.apply(items, "users");
     if let Value::Object(envelope) = &mut body
         && envelope.contains_key("total")
