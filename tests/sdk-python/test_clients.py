@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import pytest
+from auth0.authentication import GetToken
+from auth0.authentication.exceptions import Auth0Error
 from auth0.management import Auth0
 from auth0.management.errors import BadRequestError, NotFoundError
 from conftest import CLIENT_ID, Emulator
@@ -124,3 +126,21 @@ def test_the_list_filters_by_type_and_the_global_flag(mgmt: Auth0, unique: str) 
     [only] = mgmt.clients.list(is_global=True).items
     # Every tenant's global client (TestAccDataClients.yaml filters the same way).
     assert (only.name, only.global_) == ("All Applications", True)
+
+
+def test_a_rotated_secret_replaces_the_old_one_at_the_token_endpoint(
+    emulator: Emulator, mgmt: Auth0, unique: str
+) -> None:
+    app = mgmt.clients.create(name=f"Rotated M2M {unique}", app_type="non_interactive")
+    mgmt.client_grants.create(client_id=app.client_id, audience=emulator.audience, scope=["read:users"])
+
+    rotated = mgmt.clients.rotate_secret(app.client_id)
+
+    assert rotated.client_id == app.client_id
+    assert rotated.client_secret and rotated.client_secret != app.client_secret
+    token = GetToken(emulator.host, app.client_id, client_secret=rotated.client_secret, protocol="http")
+    assert token.client_credentials(emulator.audience)["scope"] == "read:users"
+    stale = GetToken(emulator.host, app.client_id, client_secret=app.client_secret, protocol="http")
+    with pytest.raises(Auth0Error) as refused:
+        stale.client_credentials(emulator.audience)
+    assert refused.value.status_code == 401
