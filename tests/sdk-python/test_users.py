@@ -164,6 +164,13 @@ def test_lucene_searches_find_users_by_metadata_and_connection(
     prefixed = mgmt.users.list(q=f"email:search-{unique}-1*", search_engine="v3").items
     assert [u.user_id for u in prefixed] == [created[1].user_id]
 
+    # Ranges: created on or after the day they were created, and none before it.
+    day = created[0].created_at.date().isoformat()
+    since = mgmt.users.list(q=f'app_metadata.team:"{unique}" AND created_at:[{day} TO *]', search_engine="v3")
+    assert {u.user_id for u in since.items} == {u.user_id for u in created}
+    before = mgmt.users.list(q=f'app_metadata.team:"{unique}" AND created_at:{{* TO {day}}}', search_engine="v3")
+    assert before.items == []
+
 
 def test_a_query_auth0_cannot_parse_is_a_400(mgmt: Auth0) -> None:
     with pytest.raises(BadRequestError) as refused:

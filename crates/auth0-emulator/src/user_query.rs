@@ -1,6 +1,8 @@
 //! The subset of Auth0's user search query syntax (`GET /users?q=...&search_engine=v3`,
 //! Lucene) the emulator understands: `field:value`, `field:"a phrase"`, `field:prefix*`,
-//! `field:(a OR b)`, `_exists_:field`, `AND`, `OR`, `NOT`, parentheses, and bare terms.
+//! `field:(a OR b)`, `_exists_:field`, ranges (`field:[low TO high]` inclusive,
+//! `field:{low TO high}` exclusive, `*` unbounded: `created_at:[2026-01-01 TO *]`,
+//! `logins_count:{0 TO *]`), `AND`, `OR`, `NOT`, parentheses, and bare terms.
 //!
 //! Source: Auth0's "User Search Query Syntax" (search v3) page: operators are upper case,
 //! juxtaposed terms are OR'd (Lucene's default operator), the normalized fields (`email`,
@@ -32,6 +34,48 @@ pub enum Query {
 pub enum Pattern {
     Exact(String),
     Prefix(String),
+    Range(Range),
+}
+
+/// `[low TO high]`; a bound is `None` for `*`. Numbers compare as numbers, everything else
+/// (ISO dates included) as text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Range {
+    low: Option<String>,
+    high: Option<String>,
+    inclusive_low: bool,
+    inclusive_high: bool,
+}
+
+impl Range {
+    fn contains(&self, text: &str) -> bool {
+        let above = self
+            .low
+            .as_deref()
+            .is_none_or(|low| match compare(text, low) {
+                std::cmp::Ordering::Greater => true,
+                std::cmp::Ordering::Equal => self.inclusive_low,
+                std::cmp::Ordering::Less => false,
+            });
+        let below = self
+            .high
+            .as_deref()
+            .is_none_or(|high| match compare(text, high) {
+                std::cmp::Ordering::Less => true,
+                std::cmp::Ordering::Equal => self.inclusive_high,
+                std::cmp::Ordering::Greater => false,
+            });
+        above && below
+    }
+}
+
+fn compare(value: &str, bound: &str) -> std::cmp::Ordering {
+    match (value.parse::<f64>(), bound.parse::<f64>()) {
+        (Ok(value), Ok(bound)) => value
+            .partial_cmp(&bound)
+            .unwrap_or(std::cmp::Ordering::Equal),
+        _ => value.cmp(bound),
+    }
 }
 
 impl Query {
@@ -81,6 +125,7 @@ fn field_matches(user: &Value, field: &str, pattern: &Pattern) -> bool {
         match pattern {
             Pattern::Exact(want) => text == want,
             Pattern::Prefix(prefix) => text.starts_with(&prefix),
+            Pattern::Range(range) => range.contains(&text),
         }
     })
 }
@@ -90,6 +135,11 @@ impl Pattern {
         match self {
             Pattern::Exact(text) => Pattern::Exact(text.to_lowercase()),
             Pattern::Prefix(text) => Pattern::Prefix(text.to_lowercase()),
+            Pattern::Range(range) => Pattern::Range(Range {
+                low: range.low.as_deref().map(str::to_lowercase),
+                high: range.high.as_deref().map(str::to_lowercase),
+                ..*range
+            }),
         }
     }
 }
@@ -136,6 +186,8 @@ enum Token {
         text: String,
         quoted: bool,
     },
+    /// `[low TO high]` and its exclusive forms.
+    Range(Range),
 }
 
 fn tokenize(q: &str) -> Result<Vec<Token>, String> {
@@ -153,6 +205,18 @@ fn tokenize(q: &str) -> Result<Vec<Token>, String> {
             ')' => {
                 chars.next();
                 tokens.push(Token::Close);
+            }
+            '[' | '{' => {
+                chars.next();
+                let mut inside = String::new();
+                let close = loop {
+                    match chars.next() {
+                        Some(end @ (']' | '}')) => break end,
+                        Some(c) => inside.push(c),
+                        None => return Err("a range is not closed".into()),
+                    }
+                };
+                tokens.push(Token::Range(range(c, &inside, close)?));
             }
             '"' => {
                 chars.next();
@@ -273,6 +337,10 @@ impl Parser {
                 field: Some(field.to_owned()),
                 value: pattern(text, quoted),
             }),
+            Some(Token::Range(range)) => Ok(Query::Term {
+                field: Some(field.to_owned()),
+                value: Pattern::Range(range),
+            }),
             Some(Token::Open) => {
                 let group = self.or()?;
                 self.close()?;
@@ -281,6 +349,23 @@ impl Parser {
             _ => Err(format!("`{field}:` has no value")),
         }
     }
+}
+
+/// The inside of `[low TO high]` (`open` and `close` are its brackets).
+fn range(open: char, inside: &str, close: char) -> Result<Range, String> {
+    let parts: Vec<&str> = inside.split_whitespace().collect();
+    let [low, "TO", high] = parts[..] else {
+        return Err(format!(
+            "a range is `[low TO high]`, not `{open}{inside}{close}`"
+        ));
+    };
+    let bound = |b: &str| (b != "*").then(|| b.trim_matches('"').to_owned());
+    Ok(Range {
+        low: bound(low),
+        high: bound(high),
+        inclusive_low: open == '[',
+        inclusive_high: close == ']',
+    })
 }
 
 fn pattern(text: String, quoted: bool) -> Pattern {
@@ -363,8 +448,26 @@ mod tests {
     }
 
     #[test]
+    fn ranges_bound_numbers_and_dates_inclusively_or_not() {
+        let users = [
+            json!({"email": "a@x.io", "logins_count": 0, "created_at": "2025-06-01T10:00:00.000Z"}),
+            json!({"email": "b@x.io", "logins_count": 9, "created_at": "2026-01-01T00:00:00.000Z"}),
+            json!({"email": "c@x.io", "logins_count": 10, "created_at": "2026-11-30T09:30:00.000Z"}),
+        ];
+        assert_eq!(matching("logins_count:[9 TO 10]", &users), vec![1, 2]);
+        assert_eq!(matching("logins_count:{9 TO 10]", &users), vec![2]);
+        assert_eq!(matching("logins_count:{0 TO *]", &users), vec![1, 2]);
+        assert_eq!(matching("created_at:[2026-01-01 TO *]", &users), vec![1, 2]);
+        assert_eq!(matching("created_at:[* TO 2026-01-01}", &users), vec![0]);
+        assert_eq!(matching("email:[b TO c]", &users), vec![1]);
+        assert_eq!(matching("NOT logins_count:[1 TO *]", &users), vec![0]);
+    }
+
+    #[test]
     fn malformed_queries_are_refused() {
-        for q in ["(email:a", "email:", ":a", "\"open", "a AND", "a)"] {
+        for q in [
+            "(email:a", "email:", ":a", "\"open", "a AND", "a)", "n:[1 TO", "n:[1 2]", "[1 TO 2]",
+        ] {
             assert!(Query::parse(q).is_err(), "{q}");
         }
     }
