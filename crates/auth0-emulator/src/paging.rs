@@ -122,6 +122,17 @@ impl Paging {
 
     /// Slices `items` and wraps them the way Auth0 does for a list under `key`.
     pub fn apply(&self, items: Vec<Value>, key: &str) -> Value {
+        self.apply_rendering(items, key, |item| item)
+    }
+
+    /// [`Paging::apply`] to stored items, rendering only those on the page: a tenant's
+    /// thousands of clients are not all copied for each page of a hundred.
+    pub fn apply_rendering<T>(
+        &self,
+        items: Vec<T>,
+        key: &str,
+        render: impl FnMut(T) -> Value,
+    ) -> Value {
         match *self {
             Paging::Offset {
                 page,
@@ -130,7 +141,12 @@ impl Paging {
             } => {
                 let total = items.len();
                 let start = page.saturating_mul(per_page);
-                let slice: Vec<Value> = items.into_iter().skip(start).take(per_page).collect();
+                let slice: Vec<Value> = items
+                    .into_iter()
+                    .skip(start)
+                    .take(per_page)
+                    .map(render)
+                    .collect();
                 if include_totals {
                     let mut envelope = Map::new();
                     envelope.insert("total".into(), total.into());
@@ -144,7 +160,12 @@ impl Paging {
             }
             Paging::Checkpoint { from, take } => {
                 let total = items.len();
-                let slice: Vec<Value> = items.into_iter().skip(from).take(take).collect();
+                let slice: Vec<Value> = items
+                    .into_iter()
+                    .skip(from)
+                    .take(take)
+                    .map(render)
+                    .collect();
                 let end = from + slice.len();
                 let mut envelope = Map::new();
                 envelope.insert(key.into(), Value::Array(slice));

@@ -25,9 +25,12 @@ pub fn list(store: &Store, call: &Call) -> Outcome {
         .filter(|g| {
             subject_type.is_none_or(|want| str_field(g, "subject_type").unwrap_or("client") == want)
         })
-        .map(|g| fields.apply(Value::Object(g.clone())))
         .collect();
-    Ok(Reply::ok(paging.apply(items, "client_grants")))
+    Ok(Reply::ok(paging.apply_rendering(
+        items,
+        "client_grants",
+        |g| fields.apply(Value::Object(g.clone())),
+    )))
 }
 
 pub fn get(store: &Store, id: &str) -> Outcome {

@@ -63,9 +63,10 @@ pub fn list(store: &Store, call: &Call) -> Outcome {
             })
         })
         .filter(|c| field_in(c, "app_type", app_types.as_deref()))
-        .map(|c| fields.apply_keeping(render(c, show_secret), ALWAYS_RETURNED))
         .collect();
-    Ok(Reply::ok(paging.apply(items, "clients")))
+    Ok(Reply::ok(paging.apply_rendering(items, "clients", |c| {
+        fields.apply_keeping(render(c, show_secret), ALWAYS_RETURNED)
+    })))
 }
 
 pub fn get(store: &Store, call: &Call, id: &str) -> Outcome {

@@ -12,8 +12,8 @@ pub(crate) fn wire<T: DeserializeOwned>(
     body: &Value,
     kind: &'static str,
 ) -> Result<T, NormalizeError> {
-    serde_json::from_value(body.clone())
-        .map_err(|error| NormalizeError::new(kind, error.to_string()))
+    // Read from the borrowed value: no copy of each body read.
+    T::deserialize(body).map_err(|error| NormalizeError::new(kind, error.to_string()))
 }
 
 /// A field every body of its kind has.

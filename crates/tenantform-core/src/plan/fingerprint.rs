@@ -1,5 +1,7 @@
 //! A stable hash of the live state a plan depends on.
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -10,16 +12,21 @@ use crate::live::{LiveTenant, ReadSet};
 /// templates, actions, bindings and users. Unmanaged resources do not change it, so an
 /// unrelated edit in the dashboard does not invalidate a saved plan.
 pub fn live_fingerprint(live: &LiveTenant, reads: &ReadSet, origin: &str) -> String {
+    let managed_names: HashSet<&str> = reads.application_names.iter().map(String::as_str).collect();
     let mut applications: Vec<_> = live
         .applications
         .iter()
-        .filter(|app| reads.application_names.iter().any(|n| n == app.name()))
+        .filter(|app| managed_names.contains(app.name()))
         .collect();
     applications.sort_by(|a, b| (a.name(), &a.client_id).cmp(&(b.name(), &b.client_id)));
+    let managed_ids: HashSet<&str> = applications
+        .iter()
+        .map(|app| app.client_id.as_str())
+        .collect();
     let mut grants: Vec<_> = live
         .grants
         .iter()
-        .filter(|g| applications.iter().any(|app| app.client_id == g.client_id))
+        .filter(|g| managed_ids.contains(g.client_id.as_str()))
         .collect();
     grants.sort_by(|a, b| a.id.cmp(&b.id));
     let mut connections: Vec<Value> = live
@@ -80,41 +87,120 @@ pub fn live_fingerprint(live: &LiveTenant, reads: &ReadSet, origin: &str) -> Str
         apis.sort_by(|a, b| (&a.identifier, &a.id).cmp(&(&b.identifier, &b.id)));
         view["apis"] = json!(apis);
     }
-    let canonical = serde_json::to_string(&canonical(&view)).expect("JSON values serialize");
-    format!(
-        "sha256:{}",
-        hex::encode(Sha256::digest(canonical.as_bytes()))
-    )
+    // Canonical: every object's keys sorted (serde_json keeps insertion order here).
+    view.sort_all_objects();
+    let mut hasher = HashWriter(Sha256::new());
+    serde_json::to_writer(&mut hasher, &view).expect("JSON values serialize");
+    format!("sha256:{}", hex::encode(hasher.0.finalize()))
 }
 
-/// The value with every object's keys sorted (serde_json keeps insertion order here).
-fn canonical(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            Value::Object(
-                keys.into_iter()
-                    .map(|k| (k.clone(), canonical(&map[k])))
-                    .collect(),
-            )
-        }
-        Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
-        other => other.clone(),
+/// Hashes what is written to it: the canonical JSON is hashed as it is serialized, not
+/// collected into a string first.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::live::{LiveApplication, LiveConnection, LiveGrant};
+    use crate::model::{Application, DatabaseConnection, TenantSettings};
+
+    const ORIGIN: &str = "https://acme.auth0.com";
+
+    fn application(name: &str, client_id: &str) -> LiveApplication {
+        LiveApplication {
+            client_id: client_id.to_owned(),
+            is_global: false,
+            model: Application {
+                name: Some(name.to_owned()),
+                callbacks: Some(vec!["https://dash.example.com/oauth2callback".to_owned()]),
+                ..Application::default()
+            },
+        }
+    }
+
+    /// Two managed applications (listed in the given order), one unmanaged, their grants
+    /// and a connection enabled for both.
+    fn tenant(managed: [(&str, &str); 2]) -> LiveTenant {
+        let mut live = LiveTenant::default();
+        for (name, id) in managed {
+            live.applications.push(application(name, id));
+            live.grants.push(LiveGrant {
+                id: format!("cgr_{id}"),
+                client_id: id.to_owned(),
+                audience: format!("{ORIGIN}/api/v2/"),
+                scopes: vec!["read:users".to_owned()],
+                is_system: false,
+            });
+        }
+        live.applications.push(application("Unmanaged", "c-other"));
+        live.connections.push(LiveConnection {
+            id: "con_1".to_owned(),
+            name: "dashboard-users".to_owned(),
+            strategy: "auth0".to_owned(),
+            raw_options: serde_json::json!({}),
+            enabled_client_ids: managed.iter().map(|(_, id)| (*id).to_owned()).collect(),
+            model: DatabaseConnection {
+                disable_signup: Some(true),
+                ..DatabaseConnection::default()
+            },
+        });
+        live.tenant_settings = Some(TenantSettings::default());
+        live
+    }
+
+    fn reads() -> ReadSet {
+        ReadSet {
+            clients: true,
+            client_grants: true,
+            connections: vec!["dashboard-users".to_owned()],
+            connection_clients: true,
+            tenant_settings: true,
+            application_names: vec!["Dashboard".to_owned(), "Admin".to_owned()],
+            ..ReadSet::default()
+        }
+    }
+
+    /// Saved plans carry this hash and compare it with a new one at apply: how it is
+    /// computed may change, its value may not.
+    #[test]
+    fn the_hash_of_a_tenant_is_what_saved_plans_hold() {
+        let live = tenant([("Dashboard", "c-dash"), ("Admin", "c-admin")]);
+        assert_eq!(
+            live_fingerprint(&live, &reads(), ORIGIN),
+            "sha256:ccc98866b7a4ee74ab8ff802c4b062cc37845b25fe5d45435f1e3348f268b395"
+        );
+    }
 
     #[test]
-    fn key_order_does_not_change_the_hash() {
-        let a: Value = serde_json::from_str(r#"{"b":1,"a":{"y":2,"x":3}}"#).unwrap();
-        let b: Value = serde_json::from_str(r#"{"a":{"x":3,"y":2},"b":1}"#).unwrap();
+    fn the_order_auth0_lists_things_in_does_not_change_the_hash() {
+        let one = tenant([("Dashboard", "c-dash"), ("Admin", "c-admin")]);
+        let other = tenant([("Admin", "c-admin"), ("Dashboard", "c-dash")]);
         assert_eq!(
-            serde_json::to_string(&canonical(&a)).unwrap(),
-            serde_json::to_string(&canonical(&b)).unwrap()
+            live_fingerprint(&one, &reads(), ORIGIN),
+            live_fingerprint(&other, &reads(), ORIGIN)
         );
+    }
+
+    #[test]
+    fn an_unmanaged_application_does_not_change_the_hash_and_a_managed_one_does() {
+        let base = tenant([("Dashboard", "c-dash"), ("Admin", "c-admin")]);
+        let hash = live_fingerprint(&base, &reads(), ORIGIN);
+        let mut unmanaged = base.clone();
+        unmanaged.applications[2].model.callbacks = Some(vec![]);
+        assert_eq!(live_fingerprint(&unmanaged, &reads(), ORIGIN), hash);
+        let mut managed = base;
+        managed.applications[0].model.callbacks = Some(vec![]);
+        assert_ne!(live_fingerprint(&managed, &reads(), ORIGIN), hash);
     }
 }

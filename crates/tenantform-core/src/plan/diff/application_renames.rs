@@ -20,10 +20,9 @@ impl<'a> Planner<'a> {
     /// The live application `key` is renamed from: its new name is not live yet and exactly
     /// one live application has the old name.
     pub(super) fn renamed_application(&self, key: &str) -> Option<&'a LiveApplication> {
-        let live = self.live;
         let old = self.file.applications.get(key)?.renamed_from.as_deref()?;
-        match live.applications_named(old).as_slice() {
-            [one] => Some(*one),
+        match self.index.applications_named(old) {
+            [one] => Some(one),
             _ => None,
         }
     }

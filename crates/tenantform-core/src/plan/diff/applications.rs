@@ -16,8 +16,8 @@ impl Planner<'_> {
             let mut application = app.clone();
             application.name = Some(name.clone());
             let desired = Desired::Application { application };
-            let matches = self.live.applications_named(&name);
-            match matches.as_slice() {
+            let matches = self.index.applications_named(&name);
+            match matches {
                 [] => {
                     if let Some(old) = self.renamed_application(key) {
                         self.rename_application(address, app, old, desired);
@@ -35,7 +35,7 @@ impl Planner<'_> {
                         continue;
                     }
                     if let Some(old) = app.renamed_from.as_deref()
-                        && !self.live.applications_named(old).is_empty()
+                        && !self.index.applications_named(old).is_empty()
                     {
                         self.note(&address, None, format!("`{old}` (renamed_from) still exists and is left alone; list it under `removed.applications` to delete it"));
                     }
@@ -84,7 +84,7 @@ impl Planner<'_> {
             };
             let live = self
                 .live_application(&grant.application)
-                .and_then(|app| self.live.grant(&app.client_id, &audience));
+                .and_then(|app| self.index.grant(&app.client_id, &audience));
             let Some(live) = live else {
                 let fields = vec![FieldChange {
                     path: "scopes".into(),

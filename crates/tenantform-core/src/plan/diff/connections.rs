@@ -17,7 +17,7 @@ const NOT_OPTIONS: &[&str] = &[
     "client_secret",
 ];
 
-impl Planner<'_> {
+impl<'a> Planner<'a> {
     pub(super) fn connections(&mut self) {
         for (key, declared) in &self.file.connections {
             let name = declared.auth0_name(key).to_owned();
@@ -38,17 +38,22 @@ impl Planner<'_> {
             // Only the enablements that change (a new connection starts enabled for nobody):
             // a saved plan grows with its changes, not with applications x connections.
             let enabled_clients = declared.enabled_applications.as_ref().map(|enabled| {
-                self.file
-                    .applications
-                    .keys()
-                    .filter_map(|app| {
-                        let wanted = enabled.contains(app);
-                        let now = live.is_some_and(|live| {
-                            self.live_application(app).is_some_and(|found| {
-                                live.enabled_client_ids.contains(&found.client_id)
-                            })
-                        });
-                        (wanted != now).then(|| ClientEnablement {
+                let now = live
+                    .map(|live| self.declared_enabled_on(live))
+                    .unwrap_or_default();
+                let mut keys: Vec<(usize, &str)> = enabled
+                    .iter()
+                    .map(String::as_str)
+                    .chain(now.iter().copied())
+                    .filter_map(|key| Some((self.file.applications.get_index_of(key)?, key)))
+                    .collect();
+                // In the file's order, as the plan lists them.
+                keys.sort_unstable();
+                keys.dedup();
+                keys.into_iter()
+                    .filter_map(|(_, app)| {
+                        let wanted = enabled.iter().any(|key| key == app);
+                        (wanted != now.contains(&app)).then(|| ClientEnablement {
                             application: self.application_name(app),
                             enabled: wanted,
                         })
@@ -135,17 +140,20 @@ impl Planner<'_> {
     /// Display names of the declared applications this live connection is enabled for.
     fn live_enabled_names(&self, live: &LiveConnection) -> Vec<String> {
         let mut names: Vec<String> = self
-            .file
-            .applications
-            .keys()
-            .filter(|key| {
-                self.live_application(key)
-                    .is_some_and(|app| live.enabled_client_ids.contains(&app.client_id))
-            })
+            .declared_enabled_on(live)
+            .into_iter()
             .map(|key| self.application_name(key))
             .collect();
         names.sort();
         names
+    }
+
+    /// The keys of the declared applications this live connection is enabled for.
+    fn declared_enabled_on(&self, live: &LiveConnection) -> Vec<&'a str> {
+        live.enabled_client_ids
+            .iter()
+            .filter_map(|client_id| self.matched.key_of(client_id))
+            .collect()
     }
 }
 

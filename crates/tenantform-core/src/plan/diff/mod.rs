@@ -7,12 +7,12 @@ mod applications;
 mod connections;
 mod email;
 pub(crate) mod fields;
+mod live_index;
+mod matched_applications;
 mod removed;
 mod settings;
 mod unmanaged;
 mod users;
-
-use std::collections::HashMap;
 
 use crate::live::{LiveApplication, LiveTenant, ReadSet};
 use crate::model::TenantFile;
@@ -21,6 +21,8 @@ use super::context::PlanContext;
 use super::desired::Desired;
 use super::fingerprint::live_fingerprint;
 use super::model::{Address, Change, ChangeAction, FORMAT_VERSION, FieldChange, Note, Plan};
+use live_index::LiveIndex;
+use matched_applications::MatchedApplications;
 
 /// Plans the changes that make `live` match `desired`. Changes come in apply order:
 /// applications, APIs, grants, connections (+ enabled clients), tenant settings, email provider,
@@ -36,22 +38,22 @@ pub fn diff(
     read_set: ReadSet,
     context: &PlanContext,
 ) -> Plan {
+    let index = LiveIndex::new(live);
     let mut planner = Planner {
         file: desired,
         live,
+        index: &index,
+        matched: MatchedApplications::default(),
         context,
-        live_applications: HashMap::new(),
         changes: Vec::new(),
         notes: Vec::new(),
         errors: Vec::new(),
     };
-    // Looked up once per declared application: connections ask for every application each
-    // (applications x connections lookups, each a scan of the live applications otherwise).
-    planner.live_applications = desired
-        .applications
-        .keys()
-        .map(|key| (key.clone(), planner.find_live_application(key)))
-        .collect();
+    planner.matched = MatchedApplications::new(desired.applications.keys().filter_map(|key| {
+        planner
+            .find_live_application(key)
+            .map(|app| (key.as_str(), app))
+    }));
     planner.applications();
     planner.apis();
     planner.grants();
@@ -85,9 +87,11 @@ pub fn diff(
 struct Planner<'a> {
     file: &'a TenantFile,
     live: &'a LiveTenant,
-    context: &'a PlanContext,
+    /// Lookups into `live` by name and by application.
+    index: &'a LiveIndex<'a>,
     /// The live application of each declared key ([`Planner::find_live_application`]).
-    live_applications: HashMap<String, Option<&'a LiveApplication>>,
+    matched: MatchedApplications<'a>,
+    context: &'a PlanContext,
     changes: Vec<Change>,
     notes: Vec<Note>,
     errors: Vec<Note>,
@@ -115,20 +119,15 @@ impl<'a> Planner<'a> {
             .collect()
     }
 
-    /// The live application of the file's `key`, when exactly one has its name.
+    /// The live application of the file's `key`.
     fn live_application(&self, key: &str) -> Option<&'a LiveApplication> {
-        match self.live_applications.get(key) {
-            Some(found) => *found,
-            None => self.find_live_application(key),
-        }
+        self.matched.live(key)
     }
 
+    /// The live application of the file's `key`, when exactly one has its name (or, not live
+    /// under it yet, exactly one has the name it is renamed from).
     fn find_live_application(&self, key: &str) -> Option<&'a LiveApplication> {
-        match self
-            .live
-            .applications_named(&self.application_name(key))
-            .as_slice()
-        {
+        match self.index.applications_named(&self.application_name(key)) {
             [one] => Some(one),
             [] => self.renamed_application(key),
             _ => None,

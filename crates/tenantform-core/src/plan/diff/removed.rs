@@ -33,8 +33,8 @@ impl Planner<'_> {
                 .file
                 .audience_identifier(&grant.audience, &self.context.origin);
             let address = Address::new(Kind::Grant, format!("{} -> {audience}", grant.application));
-            for app in self.live.applications_named(&grant.application) {
-                let Some(live) = self.live.grant(&app.client_id, &audience) else {
+            for app in self.index.applications_named(&grant.application) {
+                let Some(live) = self.index.grant(&app.client_id, &audience) else {
                     continue;
                 };
                 if live.is_system {
@@ -78,7 +78,7 @@ impl Planner<'_> {
         }
         for name in &removed.applications {
             let address = Address::new(Kind::Application, name);
-            for app in self.live.applications_named(name) {
+            for app in self.index.applications_named(name) {
                 if let Some(why) = self.protected(app) {
                     self.refuse(
                         &address,
