@@ -6,7 +6,8 @@ use super::client::ManagementClient;
 use super::error::ApiError;
 
 impl ManagementClient {
-    /// Every user with this email (one per connection at most).
+    /// Every user with this email (one per connection at most). The match is case-sensitive:
+    /// ask for a database user as Auth0 stores it (`auth0_wire::user::stored_email`).
     pub async fn users_by_email(&self, email: &str) -> Result<Vec<Value>, ApiError> {
         match self
             .get(&["users-by-email"], &[("email", email.to_owned())])

@@ -96,9 +96,13 @@ fn create_body(user: &User<'_>, password: &SecretString) -> Value {
     body
 }
 
-/// The user with this email.
+/// The user with this email, asked for as Auth0 stores it (the lookup matches that case only).
 async fn find(client: &ManagementClient, email: &str) -> Result<Option<Value>, ApiError> {
-    Ok(client.users_by_email(email).await?.into_iter().next())
+    Ok(client
+        .users_by_email(&auth0_wire::user::stored_email(email))
+        .await?
+        .into_iter()
+        .next())
 }
 
 /// 48 random characters from every class Auth0's password policies ask for.

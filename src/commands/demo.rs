@@ -237,7 +237,7 @@ async fn sign_in_through_the_emulator(
     }
 
     let admin_user = client
-        .users_by_email(&admin.email)
+        .users_by_email(&admin.stored_email())
         .await?
         .into_iter()
         .find(|user| {

@@ -26,6 +26,14 @@ impl User {
     }
 }
 
+/// The email as Auth0 stores it for a user of a database connection (Auth0 the identity
+/// provider): in lower case, whatever case it was given in. `GET /users-by-email` matches the
+/// stored case exactly, so a lookup asks with this spelling (Management API reference,
+/// "Search Users by Email").
+pub fn stored_email(email: &str) -> String {
+    email.to_lowercase()
+}
+
 wire_struct! {
     /// `identities[]`, reduced to the connection.
     #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,4 +68,16 @@ pub struct PasswordChangeTicket {
     pub ttl_sec: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mark_email_as_verified: Option<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_email_is_lower_case_beyond_ascii_too() {
+        assert_eq!(stored_email("Admin@Acme.example"), "admin@acme.example");
+        assert_eq!(stored_email("ÅSA@Example.SE"), "åsa@example.se");
+        assert_eq!(stored_email("admin@acme.example"), "admin@acme.example");
+    }
 }

@@ -11,6 +11,7 @@ mod saved_plan;
 mod secrets;
 mod support;
 mod unsent_secrets;
+mod user_email_case;
 
 use crate::support::{Cli, sentinel};
 

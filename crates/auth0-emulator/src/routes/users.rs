@@ -62,7 +62,7 @@ fn render(user: &StoredUser) -> Value {
 /// connection), whatever case it was given in (documented with `GET /users-by-email`).
 fn stored_email(strategy: &str, email: &str) -> String {
     if strategy == "auth0" {
-        email.to_lowercase()
+        auth0_wire::user::stored_email(email)
     } else {
         email.to_owned()
     }

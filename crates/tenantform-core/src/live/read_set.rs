@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{TemplateName, TenantFile, Trigger};
+use crate::model::{BootstrapUser, TemplateName, TenantFile, Trigger};
 
 /// The parts of the live tenant a plan for one tenant file depends on. The reader fetches
 /// exactly this; the plan stores it so `apply --plan` can re-read the same parts and compare
@@ -30,7 +30,8 @@ pub struct ReadSet {
     pub actions: Vec<String>,
     /// `GET /actions/triggers/{trigger}/bindings` (all pages).
     pub triggers: Vec<Trigger>,
-    /// Users to look up by email (`GET /users-by-email?email=`).
+    /// Users to look up by email (`GET /users-by-email?email=`), spelled as Auth0 stores them:
+    /// the lookup matches the stored case only.
     pub user_emails: Vec<String>,
     /// Application display names the file manages or removes (scopes the fingerprint).
     pub application_names: Vec<String>,
@@ -94,7 +95,7 @@ impl ReadSet {
             email_templates: file.email_templates.keys().copied().collect(),
             actions,
             triggers: file.bindings.keys().copied().collect(),
-            user_emails: file.users.iter().map(|u| u.email.clone()).collect(),
+            user_emails: file.users.iter().map(BootstrapUser::stored_email).collect(),
             application_names,
             all_connections: false,
             all_actions: false,

@@ -136,10 +136,9 @@ impl LiveTenant {
         self.actions.iter().find(|a| a.name == name)
     }
 
-    /// Emails compare case-insensitively, as in Auth0.
-    pub fn user_by_email(&self, email: &str) -> Option<&LiveUser> {
-        self.users
-            .iter()
-            .find(|u| u.email.eq_ignore_ascii_case(email))
+    /// The user whose email is `stored_email` (spelled as Auth0 stores it, which is how it
+    /// was read).
+    pub fn user_by_email(&self, stored_email: &str) -> Option<&LiveUser> {
+        self.users.iter().find(|u| u.email == stored_email)
     }
 }

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BootstrapUser {
-    /// Email address; identifies the user.
+    /// Email address; identifies the user. Auth0 stores it in lower case, and the user is
+    /// looked up and compared that way, so its case here makes no difference.
     pub email: String,
 
     /// The database connection (its key under `connections`).
@@ -27,4 +28,12 @@ pub struct BootstrapUser {
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     #[schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")]
     pub app_metadata: serde_json::Map<String, serde_json::Value>,
+}
+
+impl BootstrapUser {
+    /// The email as Auth0 keeps it (bootstrap users are database users): what the user is
+    /// looked up and compared by.
+    pub fn stored_email(&self) -> String {
+        auth0_wire::user::stored_email(&self.email)
+    }
 }

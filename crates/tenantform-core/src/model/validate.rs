@@ -642,13 +642,25 @@ fn check_users(loaded: &LoadedTenant, found: &mut Vec<Diagnostic>) {
                 format!("`{}` is not an email address", user.email),
             ));
         }
-        if let Some(first) = emails.insert(user.email.to_lowercase(), index) {
+        let stored = user.stored_email();
+        if let Some(first) = emails.get(&stored) {
             found.push(loaded.error_at(
                 "duplicate-name",
                 &format!("{at}.email"),
                 format!("`{}` is already declared at users[{first}]", user.email),
             ));
+        } else if stored != user.email && looks_like_email(&user.email) {
+            // Not an error: the user converges, but reads and the tenant show the stored case.
+            found.push(loaded.warning_at(
+                "email-case",
+                &format!("{at}.email"),
+                format!(
+                    "Auth0 stores a database user's email in lower case: `{}` will be `{stored}`",
+                    user.email
+                ),
+            ));
         }
+        emails.entry(stored).or_insert(index);
         match loaded.tenant.connections.get(&user.connection) {
             None => found.push(loaded.error_at(
                 "dangling-reference",

@@ -16,7 +16,8 @@ impl Planner<'_> {
                 .map_or(user.connection.as_str(), |c| c.auth0_name(&user.connection))
                 .to_owned();
             let address = Address::new(Kind::User, &user.email);
-            let Some(live) = self.live.user_by_email(&user.email) else {
+            // The address keeps the file's spelling; the lookup is by the stored one.
+            let Some(live) = self.live.user_by_email(&user.stored_email()) else {
                 let mut fields = vec![FieldChange {
                     path: "connection".into(),
                     before: Value::Null,
