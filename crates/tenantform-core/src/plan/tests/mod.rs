@@ -216,6 +216,26 @@ fn app_metadata_keys_are_updated_never_deleted() {
     }
 }
 
+/// Auth0 keeps a database user's email in lower case: the file's capitals are the same user,
+/// read and matched as stored, and the address keeps the file's spelling.
+#[test]
+fn a_user_email_with_capitals_is_the_lower_cased_live_user() {
+    let mut file = desired();
+    file.users[0].email = "Admin@Acme.example".into();
+    assert_eq!(
+        ReadSet::for_tenant(&file).user_emails,
+        ["admin@acme.example"]
+    );
+    let plan = plan_of(&file, &live());
+    assert!(
+        !plan.has_changes(),
+        "{:#?}",
+        plan.pending().collect::<Vec<_>>()
+    );
+    let user = change(&plan, Kind::User, "Admin@Acme.example");
+    assert_eq!(user.action, ChangeAction::NoOp);
+}
+
 #[test]
 fn enablement_changes_only_for_declared_applications() {
     let mut raw = raw();
