@@ -11,6 +11,10 @@
 //! instead of measuring its apply from empty (thousands of writes: many minutes at `free`).
 //! `TENANTFORM_BENCH_ONLY=large-Enterprise` (tenant-preset) measures one combination;
 //! `TENANTFORM_BENCH_DIAG=1` prints every request (time, status, rate limit left) on stderr.
+//! `TENANTFORM_BENCH_REPEAT=3` measures the in-sync apply, plan and export three times each
+//! and prints the median (by wall time), the most 429s of any and the range of the ratios: a
+//! short run's ratio depends on where in the second it starts (Auth0's reset header is whole
+//! seconds) and on what else the machine runs.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -44,9 +48,16 @@ async fn main() -> anyhow::Result<()> {
     let quick = std::env::var("TENANTFORM_BENCH").is_ok_and(|v| v == "quick");
     let example = example_tenant();
     let large = large_tenant();
-    println!("| tenant | preset | run | requests | 429s | wall (s) | floor (s) | wall / floor |");
-    println!("|---|---|---|---|---|---|---|---|");
+    println!(
+        "| tenant | preset | run | requests | 429s | wall (s) | floor (s) | wall / floor | runs (wall / floor range) |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
     let only = std::env::var("TENANTFORM_BENCH_ONLY").unwrap_or_default();
+    let repeat: usize = std::env::var("TENANTFORM_BENCH_REPEAT")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1)
+        .max(1);
     for (label, tenant) in [("example", &example), ("large", &large)] {
         for preset in [RateLimit::Free, RateLimit::Enterprise] {
             if !only.is_empty() && only != format!("{label}-{preset:?}") {
@@ -66,24 +77,35 @@ async fn main() -> anyhow::Result<()> {
                 .await?;
                 row(label, preset, "apply (from empty)", from_empty);
             }
-            let in_sync = timed(&emulator, preset, async |client| {
-                apply_file(client, tenant).await
-            })
-            .await?;
-            row(label, preset, "apply (in sync)", in_sync);
-            let plan = timed(&emulator, preset, async |client| {
-                plan_tenant(client, tenant, PlanOptions::default()).await?;
-                Ok(())
-            })
-            .await?;
-            row(label, preset, "plan (in sync)", plan);
-            let export = timed(&emulator, preset, async |client| {
-                read_everything(client, &KindSelection::parse(&[], &[]).expect("every kind"))
-                    .await?;
-                Ok(())
-            })
-            .await?;
-            row(label, preset, "export", export);
+            let mut in_sync = Vec::new();
+            let mut plans = Vec::new();
+            let mut exports = Vec::new();
+            for _ in 0..repeat {
+                in_sync.push(
+                    timed(&emulator, preset, async |client| {
+                        apply_file(client, tenant).await
+                    })
+                    .await?,
+                );
+                plans.push(
+                    timed(&emulator, preset, async |client| {
+                        plan_tenant(client, tenant, PlanOptions::default()).await?;
+                        Ok(())
+                    })
+                    .await?,
+                );
+                exports.push(
+                    timed(&emulator, preset, async |client| {
+                        let every_kind = KindSelection::parse(&[], &[]).expect("every kind");
+                        read_everything(client, &every_kind).await?;
+                        Ok(())
+                    })
+                    .await?,
+                );
+            }
+            rows(label, preset, "apply (in sync)", &in_sync);
+            rows(label, preset, "plan (in sync)", &plans);
+            rows(label, preset, "export", &exports);
             emulator.shutdown().await?;
         }
     }
@@ -103,17 +125,35 @@ struct Run {
 }
 
 fn row(tenant: &str, preset: RateLimit, run: &str, measured: Run) {
-    let ratio = if measured.floor > 0.0 {
-        format!("{:.2}", measured.wall.as_secs_f64() / measured.floor)
-    } else {
-        "-".to_owned()
+    rows(tenant, preset, run, &[measured]);
+}
+
+/// One line for the repetitions of a run: the median one (by wall / floor), the most 429s any
+/// of them got, and the range of their ratios.
+fn rows(tenant: &str, preset: RateLimit, run: &str, measured: &[Run]) {
+    let ratio = |run: &Run| (run.floor > 0.0).then(|| run.wall.as_secs_f64() / run.floor);
+    let mut sorted = measured.to_vec();
+    sorted.sort_by_key(|run| run.wall);
+    let median = sorted[sorted.len() / 2];
+    let rate_limited = measured
+        .iter()
+        .map(|run| run.rate_limited)
+        .max()
+        .unwrap_or(0);
+    let format = |ratio: Option<f64>| ratio.map_or_else(|| "-".to_owned(), |r| format!("{r:.2}"));
+    let range = match (
+        sorted.first().and_then(ratio),
+        sorted.last().and_then(ratio),
+    ) {
+        (Some(low), Some(high)) => format!("{} ({low:.2}-{high:.2})", measured.len()),
+        _ => format!("{} (-)", measured.len()),
     };
     println!(
-        "| {tenant} | {preset:?} | {run} | {} | {} | {:.1} | {:.1} | {ratio} |",
-        measured.requests,
-        measured.rate_limited,
-        measured.wall.as_secs_f64(),
-        measured.floor
+        "| {tenant} | {preset:?} | {run} | {} | {rate_limited} | {:.1} | {:.1} | {} | {range} |",
+        median.requests,
+        median.wall.as_secs_f64(),
+        median.floor,
+        format(ratio(&median)),
     );
 }
 

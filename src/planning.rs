@@ -3,8 +3,9 @@
 //! `plan`, the apply workflow (before and after executing, and to check a saved plan), `demo`
 //! and the benchmarks.
 
-use crate::api::{ApiError, ManagementClient, read_tenant::read_tenant};
-use tenantform_core::live::{self, LiveTenant, NormalizeError, ReadSet};
+use crate::api::read_tenant::{read_clients, read_tenant};
+use crate::api::{ApiError, ManagementClient};
+use tenantform_core::live::{self, LiveTenant, NormalizeError, ReadSet, normalize_application};
 use tenantform_core::model::TenantFile;
 use tenantform_core::plan::{self, Plan, PlanContext};
 
@@ -52,13 +53,32 @@ pub async fn plan_tenant(
     Ok((plan, live))
 }
 
-/// Reads and normalizes exactly `reads`.
+/// Reads and normalizes exactly `reads`. The clients, the largest part to normalize and the
+/// first list to arrive, are normalized while the other reads still wait on the rate limit
+/// rather than after the last of them.
 pub async fn read_live(
     client: &ManagementClient,
     reads: &ReadSet,
 ) -> Result<LiveTenant, PlanningError> {
-    let raw = read_tenant(client, reads).await?;
-    Ok(live::normalize(&raw)?)
+    let applications = async {
+        if !reads.clients {
+            return Ok(Vec::new());
+        }
+        let clients = read_clients(client).await?;
+        let normalized: Result<Vec<_>, _> = clients.iter().map(normalize_application).collect();
+        Ok::<_, PlanningError>(normalized?)
+    };
+    let rest = async {
+        let others = ReadSet {
+            clients: false,
+            ..reads.clone()
+        };
+        let raw = read_tenant(client, &others).await?;
+        Ok::<_, PlanningError>(live::normalize(&raw)?)
+    };
+    let (applications, mut live) = tokio::try_join!(applications, rest)?;
+    live.applications = applications;
+    Ok(live)
 }
 
 /// The fingerprint of the tenant as it is now, over what `plan` read (equal to

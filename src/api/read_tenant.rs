@@ -28,11 +28,7 @@ pub async fn read_tenant(
 async fn read_all(client: &ManagementClient, reads: &ReadSet) -> Result<RawTenant, ApiError> {
     let clients = async {
         if reads.clients {
-            client
-                // The fields the wire client names: what a plan compares plus what identifies
-                // and classifies a client, never `client_secret` or the signing keys.
-                .list_clients(&FieldSelection::include(Client::fields().iter().copied()))
-                .await
+            read_clients(client).await
         } else {
             Ok(Vec::new())
         }
@@ -153,6 +149,14 @@ async fn read_all(client: &ManagementClient, reads: &ReadSet) -> Result<RawTenan
         bindings,
         users: users.into_iter().flatten().collect(),
     })
+}
+
+/// Every client (all pages), with the fields the wire client names: what a plan compares
+/// plus what identifies and classifies a client, never `client_secret` or the signing keys.
+pub async fn read_clients(client: &ManagementClient) -> Result<Vec<Value>, ApiError> {
+    client
+        .list_clients(&FieldSelection::include(Client::fields().iter().copied()))
+        .await
 }
 
 /// The filter for the connections a tenant file can declare (database and social).
