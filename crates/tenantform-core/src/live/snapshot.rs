@@ -104,14 +104,6 @@ pub struct LiveUser {
 }
 
 impl LiveTenant {
-    /// Every live application with this display name (more than one is ambiguous).
-    pub fn applications_named(&self, name: &str) -> Vec<&LiveApplication> {
-        self.applications
-            .iter()
-            .filter(|app| app.name() == name)
-            .collect()
-    }
-
     pub fn application_by_id(&self, client_id: &str) -> Option<&LiveApplication> {
         self.applications
             .iter()
@@ -124,12 +116,6 @@ impl LiveTenant {
 
     pub fn api(&self, identifier: &str) -> Option<&LiveApi> {
         self.apis.iter().find(|api| api.identifier == identifier)
-    }
-
-    pub fn grant(&self, client_id: &str, audience: &str) -> Option<&LiveGrant> {
-        self.grants
-            .iter()
-            .find(|g| g.client_id == client_id && g.audience == audience)
     }
 
     pub fn action_named(&self, name: &str) -> Option<&LiveAction> {
