@@ -15,24 +15,21 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import emulated
 import pytest
+# CACHE_DIR, file_state and user_cache_files are here for test_cache_dir.py.
+from emulated import CACHE_DIR, REPO, clean_env, file_state, tenantform_bin, user_cache_files
 from runner import Runner
 
-REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "github-actions"
 STUB = Path(__file__).resolve().parent / "stub.py"
-STARTUP_TIMEOUT_S = 30.0
 COMMAND_TIMEOUT_S = 120.0
 
 # The repository the simulated runs belong to.
@@ -40,137 +37,18 @@ REPOSITORY = "acme/dashboard"
 GITHUB_TOKEN = "ghs_stub-token-not-real"
 
 
-def tenantform_bin() -> Path:
-    """The CLI under test: $TENANTFORM_BIN, else what `cargo build` makes."""
-    binary = Path(os.environ.get("TENANTFORM_BIN") or REPO / "target" / "debug" / "tenantform")
-    if not binary.is_absolute():
-        binary = REPO / binary
-    if not os.access(binary, os.X_OK):
-        pytest.fail(
-            f"tenantform binary not found at {binary}: build it (cargo build) or set TENANTFORM_BIN"
-        )
-    return binary
+class Emulator(emulated.Emulator):
+    """One `tenantform emulate` (tests/python_support): a tenant with its own M2M credentials
+    and request log."""
 
-
-# Where every command a test runs keeps tenantform's rate-limit cache (src/api/rate_limit_cache.rs),
-# which would otherwise be the user's ~/.cache/tenantform: one temporary directory per session.
-CACHE_DIR_VAR = "TENANTFORM_CACHE_DIR"
-CACHE_DIR = Path(tempfile.mkdtemp(prefix="tenantform-workflows-cache-"))
-
-
-def user_cache_files() -> list[Path]:
-    """The cache files tenantform writes when TENANTFORM_CACHE_DIR is not set."""
-    files = [Path.home() / ".cache" / "tenantform" / "rate-limits.json"]
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg and Path(xdg).is_absolute():
-        files.append(Path(xdg) / "tenantform" / "rate-limits.json")
-    return files
-
-
-def file_state(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return (stat.st_mtime_ns, stat.st_size)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def session_cache_dir():
-    """The session's cache directory, removed at the end."""
-    yield CACHE_DIR
-    shutil.rmtree(CACHE_DIR, ignore_errors=True)
-
-
-@pytest.fixture(autouse=True)
-def user_cache_untouched():
-    """Fails the test after which the user's rate-limit cache was created or changed."""
-    before = {path: file_state(path) for path in user_cache_files()}
-    yield
-    after = {path: file_state(path) for path in user_cache_files()}
-    assert after == before, (
-        "a command the test ran wrote the user's tenantform cache: every environment a test "
-        f"gives a command must come from clean_env ({CACHE_DIR_VAR})"
-    )
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """The machine's environment without anything that could point a command at a tenant or
-    make it think it runs on GitHub, with the session's cache directory, plus `extra`."""
-    dropped = ("AUTH0_", "TENANTFORM_", "GITHUB_", "RUNNER_", "STREAMLIT_", "GH_", "DEV_", "PROD_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
-    env["NO_COLOR"] = "1"
-    env[CACHE_DIR_VAR] = str(CACHE_DIR)
-    env.update(extra)
-    return env
-
-
-@dataclass
-class Emulator:
-    """One `tenantform emulate` process: a tenant with its own M2M credentials and request log."""
-
-    name: str
-    directory: Path
-    client_id: str
-    client_secret: str
-    domain: str = ""
-    process: subprocess.Popen | None = None
-    _token: str | None = field(default=None, repr=False)
-
-    @property
-    def request_log(self) -> Path:
-        return self.directory / "requests.jsonl"
+    def __init__(self, name: str, directory: Path, client_id: str, client_secret: str):
+        super().__init__(directory, client_id, client_secret, name=name)
+        self._token: str | None = None
 
     def start(self, binary: Path, *options: str) -> None:
-        """Starts the emulator with `options` (e.g. `--rate-limit free`) added."""
-        self.directory.mkdir(parents=True)
-        stdout = self.directory / "stdout.log"
-        self.process = subprocess.Popen(
-            [
-                str(binary),
-                "emulate",
-                "--listen",
-                "127.0.0.1:0",
-                "--client-id",
-                self.client_id,
-                "--client-secret",
-                self.client_secret,
-                "--request-log",
-                str(self.request_log),
-                "--action-build-ms",
-                "0",
-                *options,
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=stdout.open("wb"),
-            stderr=(self.directory / "stderr.log").open("wb"),
-            env=clean_env(),
-            start_new_session=True,
-        )
-        # Readiness: the process prints its domain once it listens.
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while time.monotonic() < deadline:
-            for line in stdout.read_text().splitlines():
-                if line.startswith("AUTH0_DOMAIN="):
-                    self.domain = line.split("=", 1)[1]
-                    return
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.05)
-        self.stop()
-        pytest.fail(
-            f"emulator {self.name} did not start: {stdout.read_text()}"
-            f"{(self.directory / 'stderr.log').read_text()}"
-        )
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        """Starts the emulator with `options` (e.g. `--rate-limit free`) added; Actions build
+        at once."""
+        super().start(binary, "--action-build-ms", "0", *options)
 
     # --- the Management API, for what a person does in the dashboard and to read the state ---
 
@@ -203,21 +81,13 @@ class Emulator:
 
     # --- the request log: what reached the tenant ---
 
-    def requests(self) -> list[dict[str, Any]]:
-        if not self.request_log.exists():
-            return []
-        return [json.loads(line) for line in self.request_log.read_text().splitlines() if line]
-
-    def mark(self) -> int:
-        return len(self.requests())
-
     def writes_since(self, mark: int) -> list[str]:
         """Requests after `mark` that change something in the tenant, as `METHOD path`. The
         token endpoint and the apply lock (an API, `/resource-servers`, that only exists while
         an apply runs) change nothing a tenant file manages, so they are left out."""
         return [
             f"{r['method']} {r['path']}"
-            for r in self.requests()[mark:]
+            for r in self.since(mark)
             if r["method"] != "GET"
             and r["path"] != "/oauth/token"
             and not r["path"].startswith("/api/v2/resource-servers")
