@@ -17,11 +17,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -32,8 +30,8 @@ from typing import Any
 
 import pytest
 from dotenv import dotenv_values
+from emulated import REPO, Emulator, check_clean, clean_env, stop_process, tenantform_bin
 
-REPO = Path(__file__).resolve().parents[2]
 APP = Path(__file__).resolve().parent / "app.py"
 ARTIFACTS = REPO / "target" / "browser-artifacts"
 
@@ -77,68 +75,6 @@ COMMAND_TIMEOUT_S = 300.0
 HTTP_TIMEOUT_S = 30.0
 
 
-def tenantform_bin() -> Path:
-    """The CLI under test: $TENANTFORM_BIN, else what `cargo test` builds."""
-    binary = Path(os.environ.get("TENANTFORM_BIN") or REPO / "target" / "debug" / "tenantform")
-    if not binary.is_absolute():
-        binary = REPO / binary
-    if not os.access(binary, os.X_OK):
-        pytest.fail(
-            f"tenantform binary not found at {binary}: build it (cargo build) or set TENANTFORM_BIN"
-        )
-    return binary
-
-
-# Where every command the test runs keeps tenantform's rate-limit cache (src/api/rate_limit_cache.rs),
-# which would otherwise be the user's ~/.cache/tenantform: one temporary directory per session.
-CACHE_DIR_VAR = "TENANTFORM_CACHE_DIR"
-CACHE_DIR = Path(tempfile.mkdtemp(prefix="tenantform-browser-cache-"))
-
-
-def user_cache_files() -> list[Path]:
-    """The cache files tenantform writes when TENANTFORM_CACHE_DIR is not set."""
-    files = [Path.home() / ".cache" / "tenantform" / "rate-limits.json"]
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg and Path(xdg).is_absolute():
-        files.append(Path(xdg) / "tenantform" / "rate-limits.json")
-    return files
-
-
-def file_state(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return (stat.st_mtime_ns, stat.st_size)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def user_cache_untouched():
-    """Fails the session if the user's rate-limit cache was created or changed; removes the
-    session's cache directory."""
-    before = {path: file_state(path) for path in user_cache_files()}
-    yield CACHE_DIR
-    shutil.rmtree(CACHE_DIR, ignore_errors=True)
-    after = {path: file_state(path) for path in user_cache_files()}
-    assert after == before, (
-        "a command the test ran wrote the user's tenantform cache: every environment a test "
-        f"gives a command must come from clean_env ({CACHE_DIR_VAR})"
-    )
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """The environment without anything that could point a command at another tenant or
-    reconfigure Streamlit, with the session's cache directory, plus `extra`."""
-    dropped = ("AUTH0_", "STREAMLIT_", "MAILGUN_", "TENANTFORM_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
-    for name in ("ADMIN_EMAIL", "STAGING_HOST"):
-        env.pop(name, None)
-    env["NO_COLOR"] = "1"
-    env[CACHE_DIR_VAR] = str(CACHE_DIR)
-    env.update(extra)
-    return env
-
-
 def excerpt(text: str, limit: int = 1500) -> str:
     text = text.strip()
     return text if len(text) <= limit else f"...{text[-limit:]}"
@@ -153,7 +89,7 @@ class Process:
         self.args = args
         self.stdout_path = logs / f"{name}.stdout.log"
         self.stderr_path = logs / f"{name}.stderr.log"
-        assert env.get(CACHE_DIR_VAR) == str(CACHE_DIR), f"{name}: env does not come from clean_env"
+        check_clean(env, name)
         self._stdout = self.stdout_path.open("wb")
         self._stderr = self.stderr_path.open("wb")
         self.proc = subprocess.Popen(
@@ -180,19 +116,7 @@ class Process:
         return self.proc.poll()
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(timeout=15)
+        stop_process(self.proc)
         self._stdout.close()
         self._stderr.close()
 
@@ -200,7 +124,7 @@ class Process:
 def run(args: list[Any], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Runs a command to completion; a failure says what it printed."""
     args = [str(a) for a in args]
-    assert env.get(CACHE_DIR_VAR) == str(CACHE_DIR), f"{args[0]}: env does not come from clean_env"
+    check_clean(env, args[0])
     try:
         result = subprocess.run(
             args,
@@ -219,14 +143,6 @@ def run(args: list[Any], cwd: Path, env: dict[str, str]) -> subprocess.Completed
             f"--- stdout ---\n{excerpt(result.stdout)}\n--- stderr ---\n{excerpt(result.stderr)}"
         )
     return result
-
-
-@dataclass
-class Emulator:
-    domain: str
-    client_id: str
-    client_secret: str
-    process: Process
 
 
 @dataclass
@@ -317,37 +233,12 @@ def work_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def emulator(request: pytest.FixtureRequest, work_dir: Path) -> Emulator:
-    """`tenantform emulate` on a free port; reads the three variables it prints."""
-    process = Process(
-        "emulator",
-        [str(tenantform_bin()), "emulate", "--listen", "127.0.0.1:0", "--color", "never"],
-        cwd=work_dir,
-        env=clean_env(),
-        logs=work_dir,
-    )
-    request.addfinalizer(process.stop)
-    wanted = ("AUTH0_DOMAIN", "AUTH0_M2M_CLIENT_ID", "AUTH0_M2M_CLIENT_SECRET")
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while True:
-        printed = process.stdout()
-        complete_lines = printed[: printed.rfind("\n") + 1].splitlines()
-        values = dict(line.split("=", 1) for line in complete_lines if "=" in line)
-        if all(values.get(k) for k in wanted):
-            break
-        if process.exited() is not None:
-            pytest.fail(f"tenantform emulate exited {process.exited()}\n{process.output()}")
-        if time.monotonic() > deadline:
-            pytest.fail(
-                f"tenantform emulate printed no {', '.join(wanted)} in {STARTUP_TIMEOUT_S:.0f}s\n"
-                f"{process.output()}"
-            )
-        time.sleep(0.1)
-    return Emulator(
-        domain=values["AUTH0_DOMAIN"].strip(),
-        client_id=values["AUTH0_M2M_CLIENT_ID"].strip(),
-        client_secret=values["AUTH0_M2M_CLIENT_SECRET"].strip(),
-        process=process,
-    )
+    """`tenantform emulate` on a free port (tests/python_support), with the M2M credentials
+    it made up."""
+    emulator = Emulator(work_dir / "emulator")
+    request.addfinalizer(emulator.stop)
+    emulator.start(tenantform_bin())
+    return emulator
 
 
 @pytest.fixture(scope="session")
