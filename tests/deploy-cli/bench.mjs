@@ -16,28 +16,13 @@
 // the emulator's request log (--request-log), wall time is the command's, start to exit.
 // Prints a table per run, then a markdown table like issue 12's.
 
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import {
-  EMULATED_KINDS,
-  Failure,
-  a0deploy,
-  check,
-  deploy,
-  deployConfig,
-  log,
-  makeCertificate,
-  repo,
-  run,
-  secrets,
-  startEmulator,
-  startProxy,
-  stopEmulator,
-  tenantformBin,
-  tenantformEnv,
+  EMULATED_KINDS, Failure, a0deploy, check, deploy, deployConfig, log, makeCertificate, newSecret,
+  repo, run, startEmulator, startProxy, stopEmulator, tenantformBin, tenantformEnv, workDir,
   writeConfig,
 } from './emulated.mjs';
 
@@ -90,17 +75,6 @@ function tenantYaml(applications, grants, connections) {
 
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// Whatever ends this script ends the emulators it started.
-const running = new Set();
-process.once('exit', () => running.forEach((emulator) => emulator.child.kill('SIGKILL')));
-
-async function emulate(requestLog, args) {
-  const emulator = await startEmulator(bin, requestLog, args);
-  running.add(emulator);
-  emulator.child.once('exit', () => running.delete(emulator));
-  return emulator;
-}
-
 // The Management API requests (/api/v2/, not the token endpoint) in the request log.
 function managementRequests(requestLog) {
   if (!fs.existsSync(requestLog)) return [];
@@ -152,7 +126,7 @@ function tenantformRun(args, env) {
 // Seeds a tenant from `file` on an emulator without limits, saved to `state` when it stops.
 async function seed(work, name, file, env) {
   const state = path.join(work, `${name}-state.json`);
-  const emulator = await emulate(path.join(work, `${name}-seed-requests.jsonl`), ['--state', state]);
+  const emulator = await startEmulator(bin, path.join(work, `${name}-seed-requests.jsonl`), ['--state', state]);
   try {
     const applied = await run(bin, ['apply', file, '--auto-approve', '--no-progress', '--color', 'never'], {
       env: { ...env, ...tenantformEnv(emulator) },
@@ -168,7 +142,7 @@ async function seed(work, name, file, env) {
 // Seeds, restarts at the preset, measures the three runs.
 async function benchTenant(work, certificate, tenant) {
   const state = await seed(work, tenant.name, tenant.file, tenant.env);
-  const emulator = await emulate(path.join(work, `${tenant.name}-requests.jsonl`), [
+  const emulator = await startEmulator(bin, path.join(work, `${tenant.name}-requests.jsonl`), [
     '--state',
     state,
     '--rate-limit',
@@ -186,8 +160,7 @@ async function benchTenant(work, certificate, tenant) {
     const plan = await measured(emulator, tenantformRun(['plan', tenant.file, '--detailed-exitcode'], env));
 
     const configFile = path.join(work, `${tenant.name}-a0deploy-config.json`);
-    const domain = `127.0.0.1:${proxy.address().port}`;
-    writeConfig(configFile, deployConfig(emulator, domain, { AUTH0_INCLUDED_ONLY: EMULATED_KINDS }));
+    writeConfig(configFile, deployConfig(emulator, proxy, { AUTH0_INCLUDED_ONLY: EMULATED_KINDS }));
     const out = path.join(work, `${tenant.name}-a0deploy-export`);
     const deployExport = await measured(emulator, () =>
       deploy(['export', '--format', 'yaml', '--output_folder', out], `export (${tenant.name})`, {
@@ -217,12 +190,8 @@ async function main() {
       return 1;
     }
   }
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantform-bench-'));
-  fs.chmodSync(work, 0o700);
-  // tenantform's rate-limit cache (src/api/rate_limit_cache.rs) goes here, not to ~/.cache.
-  process.env.TENANTFORM_CACHE_DIR = path.join(work, 'tenantform-cache');
-  const mailgunKey = randomBytes(12).toString('hex');
-  secrets.push(mailgunKey);
+  const work = workDir('tenantform-bench-');
+  const mailgunKey = newSecret();
   const largeFile = path.join(work, 'large.yaml');
   fs.writeFileSync(largeFile, tenantYaml(APPLICATIONS, GRANTS, CONNECTIONS));
   const tenants = [

@@ -1,12 +1,15 @@
 // What run.mjs (the Deploy CLI test) and bench.mjs (the side-by-side benchmark) share: the
-// emulator (`tenantform emulate`) started and stopped, the local TLS proxy a0deploy talks
-// to (a0deploy only speaks HTTPS) with a certificate made for the run, commands run with a
-// clean environment, a0deploy's config, and masking of secrets in everything printed.
+// run's private work directory (holding tenantform's rate-limit cache), the emulator
+// (`tenantform emulate`) started and stopped, the local TLS proxy a0deploy talks to (a0deploy
+// only speaks HTTPS) with a certificate made for the run, commands run with a clean
+// environment, a0deploy's config, and masking of secrets in everything printed.
 
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +47,23 @@ export const mask = (text) =>
   secrets.reduce((t, s) => t.split(s).join('***'), String(text)).replace(/\x1b\[[0-9;]*m/g, '');
 export const log = (line) => process.stdout.write(`${mask(line)}\n`);
 
+// A random value for the run, masked in everything printed.
+export function newSecret() {
+  const secret = randomBytes(12).toString('hex');
+  secrets.push(secret);
+  return secret;
+}
+
+// The run's work directory (owner-only: configs and state hold secrets). tenantform's
+// rate-limit cache (src/api/rate_limit_cache.rs) goes there too, not to the user's
+// ~/.cache/tenantform: every tenantform the run starts inherits TENANTFORM_CACHE_DIR.
+export function workDir(prefix) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(work, 0o700);
+  process.env.TENANTFORM_CACHE_DIR = path.join(work, 'tenantform-cache');
+  return work;
+}
+
 export class Failure extends Error {
   constructor(message, output = '') {
     super(message);
@@ -57,6 +77,10 @@ export function check(condition, message) {
 
 // --- the emulator ------------------------------------------------------------------------------
 
+// Whatever ends the script ends the emulators it started.
+const running = new Set();
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
 // Starts `tenantform emulate` on a free port with its request log in `requestLog`, plus
 // `args` (e.g. --state, --rate-limit); resolves once it printed its address and credentials.
 export function startEmulator(bin, requestLog, args = []) {
@@ -65,6 +89,8 @@ export function startEmulator(bin, requestLog, args = []) {
     ['emulate', '--listen', '127.0.0.1:0', '--no-progress', '--color', 'never', '--request-log', requestLog, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const output = [];
   const stderr = readline.createInterface({ input: child.stderr });
   stderr.on('line', (line) => output.push(line));
@@ -77,7 +103,8 @@ export function startEmulator(bin, requestLog, args = []) {
       reject(new Error([error.message, ...output].join('\n')));
     };
     child.on('error', (error) => fail(new Error(`cannot run ${bin}: ${error.message}`)));
-    child.on('exit', (code) => fail(new Error(`the emulator exited (${code}) before it was ready`)));
+    const early = (code) => fail(new Error(`the emulator exited (${code}) before it was ready`));
+    child.on('exit', early);
     readline.createInterface({ input: child.stdout }).on('line', (line) => {
       const m = /^(AUTH0_DOMAIN|AUTH0_M2M_CLIENT_ID|AUTH0_M2M_CLIENT_SECRET)=(.+)$/.exec(line.trim());
       if (m) found[m[1]] = m[2];
@@ -85,7 +112,7 @@ export function startEmulator(bin, requestLog, args = []) {
       if (m?.[1] === 'AUTH0_M2M_CLIENT_SECRET') secrets.push(m[2]);
       if (found.AUTH0_DOMAIN && found.AUTH0_M2M_CLIENT_ID && found.AUTH0_M2M_CLIENT_SECRET) {
         clearTimeout(timer);
-        child.removeAllListeners('exit');
+        child.off('exit', early);
         resolve({
           child,
           output,
@@ -166,12 +193,12 @@ export function startProxy(origin, { keyFile, certFile }) {
 
 // --- a0deploy's configuration ------------------------------------------------------------------
 
-// a0deploy's settings for the emulator behind the proxy at `domain` (host:port). The
-// emulator's Management API identifier is its own origin's; through the proxy a0deploy would
-// ask for https://<proxy>/api/v2/, so it is told the audience (AUTH0_AUDIENCE).
-export function deployConfig(emulator, domain, extra = {}) {
+// a0deploy's settings for the emulator behind `proxy`. The emulator's Management API
+// identifier is its own origin's; through the proxy a0deploy would ask for
+// https://<proxy>/api/v2/, so it is told the audience (AUTH0_AUDIENCE).
+export function deployConfig(emulator, proxy, extra = {}) {
   return {
-    AUTH0_DOMAIN: domain,
+    AUTH0_DOMAIN: `127.0.0.1:${proxy.address().port}`,
     AUTH0_CLIENT_ID: emulator.clientId,
     AUTH0_CLIENT_SECRET: emulator.clientSecret,
     AUTH0_AUDIENCE: managementAudience(emulator),

@@ -12,31 +12,13 @@
 // One summary line per scenario, then `N passed, N failed`; exit 1 on any failure, with the
 // output of the command that failed (secrets masked) and the emulator's request log kept.
 
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import {
-  EMULATED_KINDS,
-  Failure,
-  a0deploy,
-  check,
-  deploy as runDeploy,
-  deployConfig,
-  here,
-  log,
-  makeCertificate,
-  managementAudience,
-  repo,
-  run,
-  secrets,
-  startEmulator,
-  startProxy,
-  stopEmulator,
-  tenantformBin,
-  tenantformEnv,
-  writeConfig,
+  EMULATED_KINDS, Failure, a0deploy, check, deploy as runDeploy, deployConfig, here, log,
+  makeCertificate, managementAudience, newSecret, repo, run, startEmulator, startProxy,
+  stopEmulator, tenantformBin, tenantformEnv, workDir, writeConfig,
 } from './emulated.mjs';
 
 const bin = tenantformBin('target/debug/tenantform');
@@ -233,10 +215,7 @@ async function main() {
     log('0 passed, 1 failed');
     return 1;
   }
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantform-deploy-cli-'));
-  fs.chmodSync(work, 0o700);
-  // tenantform's rate-limit cache goes here, not to the user's ~/.cache/tenantform.
-  process.env.TENANTFORM_CACHE_DIR = path.join(work, 'tenantform-cache');
+  const work = workDir('tenantform-deploy-cli-');
   const started = Date.now();
   let emulator;
   let proxy;
@@ -244,16 +223,11 @@ async function main() {
   let passed = 0;
   try {
     emulator = await startEmulator(bin, path.join(work, 'requests.jsonl'));
-    // Whatever ends this script ends the emulator it started.
-    process.once('exit', () => emulator.child.kill('SIGKILL'));
     const certificate = makeCertificate(work);
     proxy = await startProxy(emulator.origin, certificate);
-    const domain = `127.0.0.1:${proxy.address().port}`;
     const audience = managementAudience(emulator);
-    const actionSecret = randomBytes(12).toString('hex');
-    secrets.push(actionSecret);
-    const config = deployConfig(emulator, domain, {
-      AUTH0_KEYWORD_REPLACE_MAPPINGS: { MGMT_AUDIENCE: audience, ACTION_SECRET: actionSecret },
+    const config = deployConfig(emulator, proxy, {
+      AUTH0_KEYWORD_REPLACE_MAPPINGS: { MGMT_AUDIENCE: audience, ACTION_SECRET: newSecret() },
     });
     const configFile = path.join(work, CONFIG_FILES[0]);
     writeConfig(configFile, config);
@@ -272,7 +246,7 @@ async function main() {
     };
     ctx.token = await managementToken(ctx);
     const version = await run(a0deploy, ['--version']);
-    log(`a0deploy ${version.output.trim()} -> https://${domain} (TLS proxy) -> ${emulator.origin} (tenantform emulate)`);
+    log(`a0deploy ${version.output.trim()} -> https://${config.AUTH0_DOMAIN} (TLS proxy) -> ${emulator.origin} (tenantform emulate)`);
 
     const scenarios = [
       ['import a YAML tenant', importTenant],
