@@ -29,6 +29,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::HeaderMap;
+use tokio::sync::Notify;
 
 use super::rate_limit_cache::{self, Ready};
 
@@ -76,6 +77,9 @@ pub enum Admission {
 
 /// Pacing below the estimate by this factor leaves room for clock and latency jitter.
 const SAFETY: f64 = 0.97;
+/// How long a request waiting for the first answer sleeps before asking again if no answer
+/// wakes it.
+const FIRST_ANSWER_POLL: Duration = Duration::from_millis(100);
 /// A 429 lowers the rate ceiling to this share of the rate that produced it.
 const BACKOFF_FACTOR: f64 = 0.85;
 /// How much the estimate grows when the server turns out to refill faster than it.
@@ -315,10 +319,15 @@ impl BucketModel {
         // A window is valid only while the bucket never reached its capacity: a request that
         // leaves `capacity - 1` (or more, with others in flight) may have found it full.
         let may_have_been_full = remaining + 1.0 + others >= capacity;
+        // Only an answer with no other request in flight or overtaken is the server's count
+        // after exactly the requests answered so far: in a burst, an answer the server counted
+        // early may arrive after later ones, and as a window's anchor it made the refill look
+        // several tokens slower, capping the estimate low near the end of the run.
+        let exact = others == 0.0;
         match bucket.window {
             Some(anchor) if !may_have_been_full => {
                 let elapsed = now.saturating_duration_since(anchor.at);
-                if elapsed >= MIN_WINDOW {
+                if exact && elapsed >= MIN_WINDOW {
                     #[allow(clippy::cast_precision_loss)]
                     let consumed = (bucket.counted - anchor.counted) as f64;
                     let secs = elapsed.as_secs_f64();
@@ -332,7 +341,7 @@ impl BucketModel {
                 }
             }
             _ => {
-                bucket.window = Some(WindowAnchor {
+                bucket.window = exact.then_some(WindowAnchor {
                     at: now,
                     remaining,
                     counted: bucket.counted,
@@ -413,6 +422,9 @@ impl Endpoint {
 pub struct RateLimiter {
     global: Mutex<BucketModel>,
     email_writes: Mutex<BucketModel>,
+    /// Wakes the requests waiting for a token at each answer: the first answer tells the
+    /// limits the others wait for, and an answer may show a token sooner than predicted.
+    answered: Notify,
 }
 
 /// A request admitted by the limiter. Report its answer with [`Admitted::observe`]; dropping it
@@ -436,9 +448,9 @@ impl RateLimiter {
     pub async fn admit(&self, endpoint: Endpoint) -> Admitted<'_> {
         let mut answered_at_send = 0;
         if endpoint == Endpoint::EmailWrite {
-            answered_at_send = wait_for(&self.email_writes).await;
+            answered_at_send = wait_for(&self.email_writes, &self.answered).await;
         }
-        let global = wait_for(&self.global).await;
+        let global = wait_for(&self.global, &self.answered).await;
         if endpoint == Endpoint::General {
             answered_at_send = global;
         }
@@ -524,19 +536,27 @@ impl RateLimiter {
     }
 }
 
-/// Waits for a token of `bucket`; returns its count of answers at that moment.
-async fn wait_for(bucket: &Mutex<BucketModel>) -> u64 {
+/// Waits for a token of `bucket`, asking again when the wait it was told is over or when an
+/// answer arrives (`answered`), whichever is first; returns its count of answers at that moment.
+async fn wait_for(bucket: &Mutex<BucketModel>, answered: &Notify) -> u64 {
     loop {
-        let (admission, answered) = {
+        // Registered before asking, so an answer between the two is not missed.
+        let next_answer = answered.notified();
+        tokio::pin!(next_answer);
+        next_answer.as_mut().enable();
+        let (admission, count) = {
             let mut bucket = lock(bucket);
             (bucket.admit(Instant::now()), bucket.answered())
         };
-        match admission {
-            Admission::Go => return answered,
-            Admission::Wait(wait) => tokio::time::sleep(wait).await,
-            Admission::WaitForFirstResponse => {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
+        let wait = match admission {
+            Admission::Go => return count,
+            Admission::Wait(wait) => wait,
+            // Woken by that answer; the timeout only guards against a lost wake-up.
+            Admission::WaitForFirstResponse => FIRST_ANSWER_POLL,
+        };
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = &mut next_answer => {}
         }
     }
 }
@@ -583,6 +603,7 @@ impl Admitted<'_> {
                 lock(&self.limiter.global).answered_elsewhere();
             }
         }
+        self.limiter.answered.notify_waiters();
     }
 }
 
@@ -593,6 +614,7 @@ impl Drop for Admitted<'_> {
             if self.endpoint == Endpoint::EmailWrite {
                 lock(&self.limiter.email_writes).abandon();
             }
+            self.limiter.answered.notify_waiters();
         }
     }
 }
@@ -1011,6 +1033,50 @@ mod tests {
             matches!(model.admit(now), Admission::Wait(_)),
             "a fourth request would be refused"
         );
+    }
+
+    #[test]
+    fn an_overtaken_answer_in_a_burst_does_not_slow_the_pace_after_it() {
+        // Enterprise: burst 50 at 16/s. After the first request, 30 at once: the server
+        // counts them in order (48 left .. 19 left), the answer of the 23rd (26 left) arrives
+        // last, after those of the seven counted after it.
+        let epoch = 1_700_000_000.37;
+        let start = Instant::now();
+        let at = |t: f64| start + Duration::from_secs_f64(t);
+        let mut server = ServerBucket::new(50, 16.0, f64::ceil);
+        let mut model = BucketModel::default();
+        assert_eq!(model.admit(at(0.0)), Admission::Go);
+        let (_, headers, reset_in) = server.handle(0.0, epoch);
+        model.observe(at(0.001), Some(headers), reset_in, false);
+        let sent = model.answered();
+        let mut answers: Vec<_> = (0..30)
+            .map(|_| {
+                assert_eq!(model.admit(at(0.001)), Admission::Go);
+                server.handle(0.001, epoch)
+            })
+            .collect();
+        let overtaken = answers.remove(22);
+        answers.push(overtaken);
+        for (_, headers, reset_in) in answers {
+            model.observe_sent_after(at(0.002), Some(headers), reset_in, false, sent);
+        }
+        // Then one request at a time for two seconds, each answered in 1 ms.
+        let mut t = 0.002;
+        let mut slowest = f64::INFINITY;
+        while t < 2.0 {
+            match model.admit(at(t)) {
+                Admission::Go => {
+                    let (accepted, headers, reset_in) = server.handle(t + 0.0005, epoch);
+                    assert!(accepted, "refused at {t:.3}s");
+                    t += 0.001;
+                    model.observe(at(t), Some(headers), reset_in, false);
+                    slowest = slowest.min(model.estimated_rate().expect("limits known"));
+                }
+                Admission::Wait(wait) => t += wait.as_secs_f64(),
+                Admission::WaitForFirstResponse => unreachable!("one at a time"),
+            }
+        }
+        assert!(slowest > 14.0, "the estimate fell to {slowest:.1}/s");
     }
 
     #[test]
