@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 use auth0_emulator::{Emulator, EmulatorOptions, RateLimit};
 use tenantform::api::{ConnectionSettings, ManagementClient};
 use tenantform::apply::ApplyOptions;
+use tenantform::apply::lock::{self, LockOptions};
 use tenantform::apply::workflow::{ApplyRequest, apply};
 use tenantform::export::kind::KindSelection;
 use tenantform::export::read::read_everything;
@@ -196,6 +197,8 @@ async fn timed(
     })
 }
 
+/// An apply as `tenantform apply` runs it: holding the apply lock (its two writes counted),
+/// which also spares the check for a same-named copy after each application create.
 async fn apply_file(client: &ManagementClient, tenant: &TenantFile) -> anyhow::Result<()> {
     // Kept, not printed: the plans of thousands of changes would drown the table.
     let (printer, _kept) = Printer::plain().capturing();
@@ -207,7 +210,10 @@ async fn apply_file(client: &ManagementClient, tenant: &TenantFile) -> anyhow::R
         options: ApplyOptions::default(),
         auto_approve: true,
     };
-    let outcome = apply(client, request, &printer).await?;
+    let lease = lock::acquire(client, LockOptions::default(), &|_| {}).await?;
+    let outcome = Box::pin(lease.scope(apply(client, request, &printer))).await;
+    lease.release().await?;
+    let outcome = outcome?;
     anyhow::ensure!(outcome.is_success(), "apply ended {outcome:?}");
     Ok(())
 }
