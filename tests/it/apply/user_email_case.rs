@@ -3,6 +3,9 @@
 //! stored. The apply converges on one lower-cased user, who signs in as typed and whom the
 //! post-login Action sees as stored.
 
+use std::path::Path;
+
+use auth0_emulator::Emulator;
 use secrecy::SecretString;
 use serde_json::Value;
 use tenantform::apply::{ApplyOptions, execute};
@@ -12,10 +15,19 @@ use tenantform_core::plan::Kind;
 
 use super::support::{cli, copy_project, edit, load_example, writes};
 use crate::support::emulator::{Api, start};
-use crate::support::management_client;
+use crate::support::{Output, management_client};
 
 const TYPED: &str = "Admin@Acme.example";
 const STORED: &str = "admin@acme.example";
+
+/// `tenantform ARGS` in `dir` with the admin's email typed with capitals.
+async fn run_typed(emulator: &Emulator, dir: &Path, args: &[&str]) -> Output {
+    cli(emulator, dir)
+        .env("ADMIN_EMAIL", TYPED)
+        .args(args)
+        .run_async()
+        .await
+}
 
 /// Every user in the emulated tenant, by email.
 async fn user_emails(api: &Api) -> Vec<String> {
@@ -36,11 +48,12 @@ async fn a_user_email_with_capitals_converges_on_one_lower_cased_user() {
     let project = copy_project();
     let dir = project.path();
 
-    let applied = cli(&emulator, dir)
-        .env("ADMIN_EMAIL", TYPED)
-        .args(["apply", "tenants/dev.yaml", "--auto-approve"])
-        .run_async()
-        .await;
+    let applied = run_typed(
+        &emulator,
+        dir,
+        &["apply", "tenants/dev.yaml", "--auto-approve"],
+    )
+    .await;
     applied.assert_success();
     assert!(
         applied
@@ -67,11 +80,12 @@ async fn a_user_email_with_capitals_converges_on_one_lower_cased_user() {
     assert_eq!(user_emails(&api).await, [STORED]);
 
     let before = emulator.request_log().len();
-    let plan = cli(&emulator, dir)
-        .env("ADMIN_EMAIL", TYPED)
-        .args(["plan", "tenants/dev.yaml", "--detailed-exitcode"])
-        .run_async()
-        .await;
+    let plan = run_typed(
+        &emulator,
+        dir,
+        &["plan", "tenants/dev.yaml", "--detailed-exitcode"],
+    )
+    .await;
     assert_eq!(plan.code, 0, "a change is planned\n{plan}");
     // One lookup, asked as stored.
     let asked: Vec<String> = emulator.request_log()[before..]
@@ -86,11 +100,12 @@ async fn a_user_email_with_capitals_converges_on_one_lower_cased_user() {
         .collect();
     assert_eq!(asked, [STORED]);
 
-    let again = cli(&emulator, dir)
-        .env("ADMIN_EMAIL", TYPED)
-        .args(["apply", "tenants/dev.yaml", "--auto-approve"])
-        .run_async()
-        .await;
+    let again = run_typed(
+        &emulator,
+        dir,
+        &["apply", "tenants/dev.yaml", "--auto-approve"],
+    )
+    .await;
     again.assert_success();
     assert_eq!(
         writes(&emulator.request_log()[before..]),
@@ -113,11 +128,12 @@ async fn the_user_signs_in_as_typed_and_the_action_sees_the_stored_email() {
         "  const roles = ",
         "  api.idToken.setCustomClaim(`${namespace}/event_email`, event.user.email);\n  const roles = ",
     );
-    let applied = cli(&emulator, dir)
-        .env("ADMIN_EMAIL", TYPED)
-        .args(["apply", "tenants/dev.yaml", "--auto-approve"])
-        .run_async()
-        .await;
+    let applied = run_typed(
+        &emulator,
+        dir,
+        &["apply", "tenants/dev.yaml", "--auto-approve"],
+    )
+    .await;
     applied.assert_success();
     let ticket = applied
         .stderr
