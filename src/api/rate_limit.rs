@@ -786,6 +786,65 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_request_waiting_for_the_first_answer_goes_when_it_arrives() {
+        let limiter = std::sync::Arc::new(RateLimiter::new());
+        let first = limiter.admit(Endpoint::General).await;
+        let waiting = {
+            let limiter = std::sync::Arc::clone(&limiter);
+            tokio::spawn(async move {
+                let started = Instant::now();
+                limiter
+                    .admit(Endpoint::General)
+                    .await
+                    .observe(&HeaderMap::new(), false);
+                started.elapsed()
+            })
+        };
+        tokio::task::yield_now().await;
+        first.observe(&HeaderMap::new(), false);
+        // Woken by the answer, not by its next poll.
+        let waited = waiting.await.unwrap();
+        assert!(waited < FIRST_ANSWER_POLL / 2, "{waited:?}");
+    }
+
+    #[tokio::test]
+    async fn a_request_waiting_for_a_token_goes_when_an_answer_shows_one() {
+        let headers = |remaining: u32| {
+            let reset = SystemTime::now() + Duration::from_secs(60);
+            let reset = reset.duration_since(UNIX_EPOCH).unwrap().as_secs();
+            let mut map = HeaderMap::new();
+            map.insert("x-ratelimit-limit", "10".parse().unwrap());
+            map.insert(
+                "x-ratelimit-remaining",
+                remaining.to_string().parse().unwrap(),
+            );
+            map.insert("x-ratelimit-reset", reset.to_string().parse().unwrap());
+            map
+        };
+        let limiter = std::sync::Arc::new(RateLimiter::new());
+        // One token left, refilled (it seems) over a minute.
+        limiter
+            .admit(Endpoint::General)
+            .await
+            .observe(&headers(1), false);
+        let last_token = limiter.admit(Endpoint::General).await;
+        let waiting = {
+            let limiter = std::sync::Arc::clone(&limiter);
+            tokio::spawn(async move {
+                let started = Instant::now();
+                let admitted = limiter.admit(Endpoint::General).await;
+                admitted.observe(&headers(4), false);
+                started.elapsed()
+            })
+        };
+        tokio::task::yield_now().await;
+        // The server holds five: the waiting request need not sleep out its wait of seconds.
+        last_token.observe(&headers(5), false);
+        let waited = waiting.await.unwrap();
+        assert!(waited < Duration::from_secs(1), "{waited:?}");
+    }
+
+    #[tokio::test]
     async fn a_request_held_for_the_first_answer_or_by_no_limits_waits_on_own_work() {
         let limiter = RateLimiter::new();
         assert!(!limiter.holds_for_own_work(), "nothing in flight yet");
