@@ -193,7 +193,12 @@ impl Lease {
             renewals.abort();
             let _ = renewals.await;
         }
-        match self.client.delete(&["resource-servers", &self.id]).await {
+        let released = self.client.delete(&["resource-servers", &self.id]).await;
+        // The release is the run's last request, after the verification plan recorded when
+        // the bucket holds a token again: record it anew, or the next run spends the token
+        // this release took.
+        self.client.remember_rate_limits();
+        match released {
             Err(error) if !error.is_not_found() => Err(error),
             _ => Ok(()),
         }

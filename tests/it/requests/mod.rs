@@ -292,6 +292,16 @@ async fn under_the_apply_lock_apply_reads_nothing_its_plans_do_not() {
     emulator.shutdown().await.unwrap();
 }
 
+/// An apply as the command runs it: under the apply lock, released (a write) at the end.
+async fn apply_locked(client: &ManagementClient, tenant: &TenantFile) -> Outcome {
+    let lease = lock::acquire(client, LockOptions::default(), &|_| {})
+        .await
+        .unwrap();
+    let outcome = Box::pin(lease.scope(apply_small(client, tenant))).await;
+    lease.release().await.unwrap();
+    outcome
+}
+
 /// apply, plan, apply, export: four clients, as four processes, one right after another. Each
 /// run records when the bucket holds a token again, and the next one waits for it before its
 /// first request (sent before it can know what the previous run spent), which is never refused.
@@ -304,7 +314,7 @@ async fn back_to_back_runs_at_the_free_limit_start_without_a_429() {
     let mut firsts = Vec::new();
     firsts.push(emulator.request_log().len());
     assert_eq!(
-        apply_small(&process_client(&emulator, cache).await, &tenant).await,
+        apply_locked(&process_client(&emulator, cache).await, &tenant).await,
         Outcome::Verified
     );
     firsts.push(emulator.request_log().len());
@@ -317,7 +327,7 @@ async fn back_to_back_runs_at_the_free_limit_start_without_a_429() {
     .unwrap();
     firsts.push(emulator.request_log().len());
     assert_eq!(
-        apply_small(&process_client(&emulator, cache).await, &tenant).await,
+        apply_locked(&process_client(&emulator, cache).await, &tenant).await,
         Outcome::NoChanges
     );
     firsts.push(emulator.request_log().len());
@@ -355,6 +365,30 @@ async fn a_run_right_after_one_that_drained_the_bucket_is_not_refused() {
         }
     }
     assert!(recorded.exists(), "the drained bucket was recorded");
+    let next_first = emulator.request_log().len();
+    let next = process_client(&emulator, cache.path()).await;
+    next.get(&["clients"], &[]).await.unwrap();
+    let sent = api_requests(&emulator, next_first);
+    assert_eq!(
+        sent.len(),
+        1,
+        "one request, not refused and retried: {sent:#?}"
+    );
+    assert_eq!(sent[0].status, 200, "{sent:#?}");
+    emulator.shutdown().await.unwrap();
+}
+
+/// Releasing the apply lock is an apply's last request: a new process right after it waits
+/// for the token the release spent instead of being refused.
+#[tokio::test]
+async fn a_run_right_after_a_lock_release_is_not_refused() {
+    let emulator = start(RateLimit::Free).await;
+    let cache = tempfile::tempdir().unwrap();
+    let run = process_client(&emulator, cache.path()).await;
+    let lease = lock::acquire(&run, LockOptions::default(), &|_| {})
+        .await
+        .unwrap();
+    lease.release().await.unwrap();
     let next_first = emulator.request_log().len();
     let next = process_client(&emulator, cache.path()).await;
     next.get(&["clients"], &[]).await.unwrap();
