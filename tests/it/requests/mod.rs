@@ -3,6 +3,7 @@
 //! free plan's rate limit.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use auth0_emulator::{Emulator, EmulatorOptions, RateLimit, RequestLogEntry};
 use serde_json::json;
@@ -365,16 +366,7 @@ async fn a_run_right_after_one_that_drained_the_bucket_is_not_refused() {
         }
     }
     assert!(recorded.exists(), "the drained bucket was recorded");
-    let next_first = emulator.request_log().len();
-    let next = process_client(&emulator, cache.path()).await;
-    next.get(&["clients"], &[]).await.unwrap();
-    let sent = api_requests(&emulator, next_first);
-    assert_eq!(
-        sent.len(),
-        1,
-        "one request, not refused and retried: {sent:#?}"
-    );
-    assert_eq!(sent[0].status, 200, "{sent:#?}");
+    assert_next_process_is_not_refused(&emulator, cache.path()).await;
     emulator.shutdown().await.unwrap();
 }
 
@@ -389,15 +381,20 @@ async fn a_run_right_after_a_lock_release_is_not_refused() {
         .await
         .unwrap();
     lease.release().await.unwrap();
+    assert_next_process_is_not_refused(&emulator, cache.path()).await;
+    emulator.shutdown().await.unwrap();
+}
+
+/// A new process with the same cache file sends one request, answered, not refused and retried.
+async fn assert_next_process_is_not_refused(emulator: &Emulator, cache: &Path) {
     let next_first = emulator.request_log().len();
-    let next = process_client(&emulator, cache.path()).await;
+    let next = process_client(emulator, cache).await;
     next.get(&["clients"], &[]).await.unwrap();
-    let sent = api_requests(&emulator, next_first);
+    let sent = api_requests(emulator, next_first);
     assert_eq!(
         sent.len(),
         1,
         "one request, not refused and retried: {sent:#?}"
     );
     assert_eq!(sent[0].status, 200, "{sent:#?}");
-    emulator.shutdown().await.unwrap();
 }
