@@ -4,15 +4,16 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
+use auth0_wire::rate_limits;
 use secrecy::SecretString;
 
 use crate::login_actions::RuntimeOptions;
 use crate::messages::MessageSink;
 use crate::store::DEFAULT_ACTION_BUILD_MS;
 
-/// A token-bucket preset. Numbers are Auth0's published Management API limits
-/// (free: burst 2 at 2/s; enterprise: burst 50 at 16/s). Essentials is not published as
-/// precisely; we use burst 10 at 5/s, between the two.
+/// A token-bucket preset. Free and enterprise are Auth0's published Management API limits
+/// (`auth0_wire::rate_limits`). Essentials is not published as precisely; we use burst 10 at
+/// 5/s, between the two.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum RateLimit {
     #[default]
@@ -33,23 +34,26 @@ pub struct BucketSpec {
     pub burst: u32,
 }
 
+impl From<rate_limits::PublishedBucket> for BucketSpec {
+    fn from(published: rate_limits::PublishedBucket) -> Self {
+        Self {
+            per_second: published.per_second,
+            burst: published.burst,
+        }
+    }
+}
+
 impl RateLimit {
     /// The global Management API bucket, `None` when limiting is off.
     pub fn global_bucket(self) -> Option<BucketSpec> {
         match self {
             RateLimit::Off => None,
-            RateLimit::Free => Some(BucketSpec {
-                per_second: 2.0,
-                burst: 2,
-            }),
+            RateLimit::Free => Some(rate_limits::FREE.into()),
             RateLimit::Essentials => Some(BucketSpec {
                 per_second: 5.0,
                 burst: 10,
             }),
-            RateLimit::Enterprise => Some(BucketSpec {
-                per_second: 16.0,
-                burst: 50,
-            }),
+            RateLimit::Enterprise => Some(rate_limits::ENTERPRISE.into()),
             RateLimit::Custom { per_second, burst } => Some(BucketSpec { per_second, burst }),
         }
     }
@@ -58,10 +62,7 @@ impl RateLimit {
     /// (free plan: burst 5, 25 per minute). Other presets have none.
     pub fn email_write_bucket(self) -> Option<BucketSpec> {
         match self {
-            RateLimit::Free => Some(BucketSpec {
-                per_second: 25.0 / 60.0,
-                burst: 5,
-            }),
+            RateLimit::Free => Some(rate_limits::FREE_EMAIL_WRITES.into()),
             _ => None,
         }
     }

@@ -8,7 +8,7 @@
 //! absent field means (`when_absent`, `completed`), so the reader's `fields=` list, the live
 //! normalizer, export's "is this a default?" and the emulator's stored resources agree by
 //! construction. [`shape`] reads field names back from the types and projects one type onto
-//! another with the same field names.
+//! another with the same field names. [`rate_limits`] holds Auth0's published rate limits.
 
 pub mod action;
 pub mod client;
@@ -16,6 +16,7 @@ pub mod client_grant;
 pub mod connection;
 pub mod email;
 pub mod lenient;
+pub mod rate_limits;
 pub mod resource_server;
 pub mod scopes;
 pub mod secrets;
