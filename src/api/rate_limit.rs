@@ -4,7 +4,10 @@
 //! The server is a token bucket: `x-ratelimit-limit` is the burst (capacity), tokens refill
 //! continuously, `x-ratelimit-remaining` is what is left after this request and
 //! `x-ratelimit-reset` (Unix seconds) is when the bucket is full again. The refill rate is not
-//! sent, so it is estimated:
+//! sent. A bucket whose burst is one Auth0 publishes (`auth0_wire::rate_limits`: the free
+//! plan's 2, enterprise's 50, the email writes' 5) is paced at the published rate from its first
+//! answer, with a smaller margin, and is never probed; windows (below) still raise or cap it
+//! and 429s lower it. Any other bucket's rate is estimated:
 //! - from each response alone: `(limit - remaining) / (reset - now)`, the largest seen so far
 //!   (the reset is whole seconds, so one sample is coarse; their maximum converges quickly);
 //! - over a window of consecutive responses in which the bucket never filled up:
@@ -14,7 +17,9 @@
 //!   the reset down);
 //! - when the server reports a whole token more than the local bucket holds, the estimate is
 //!   too low (a small bucket refilled fast looks like a slow one) and grows by a quarter, while
-//!   the samples' upper bound is loose (so a free-plan bucket, 2/s burst 2, is never probed);
+//!   the samples' upper bound is loose. That token may also be the fraction the server held
+//!   beyond its whole-token report, which is why published buckets are never probed: at the
+//!   free plan's burst of 2 the guess overshot and back-to-back runs met 429s;
 //! - a 429 means the estimate was too high: it is lowered and capped for the rest of the run.
 //!
 //! Requests in flight hold a token from the local bucket; when a response reports fewer
@@ -30,6 +35,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::HeaderMap;
 use tokio::sync::Notify;
+
+use auth0_wire::rate_limits;
 
 use super::rate_limit_cache::{self, Ready};
 
@@ -75,8 +82,12 @@ pub enum Admission {
     WaitForFirstResponse,
 }
 
-/// Pacing below the estimate by this factor leaves room for clock and latency jitter.
+/// Pacing below a measured estimate by this factor leaves room for its error and for clock and
+/// latency jitter.
 const SAFETY: f64 = 0.97;
+/// Pacing below a published rate (exact unless the answers contradict it) leaves room for
+/// latency jitter only.
+const PUBLISHED_SAFETY: f64 = 0.99;
 /// How long a request waiting for the first answer sleeps before asking again if no answer
 /// wakes it.
 const FIRST_ANSWER_POLL: Duration = Duration::from_millis(100);
@@ -100,6 +111,9 @@ struct WindowAnchor {
 #[derive(Debug, Clone)]
 struct Bucket {
     capacity: f64,
+    /// Auth0's published refill rate for a bucket of this kind and burst, if any
+    /// (`auth0_wire::rate_limits`).
+    published: Option<f64>,
     tokens: f64,
     updated: Instant,
     /// Largest single-response estimate (requests per second).
@@ -122,21 +136,42 @@ struct Bucket {
 
 impl Bucket {
     fn rate(&self) -> f64 {
-        let mut rate = self.sampled_rate.max(self.window_lower);
-        if rate == 0.0 {
+        self.estimate().0
+    }
+
+    /// The refill rate, and whether it is the published one.
+    ///
+    /// A published bucket starts at its published rate: single answers (whole-second resets)
+    /// cannot tell a short run more, and at the free plan's burst of 2 a run would otherwise
+    /// spend its first seconds below the rate or probe above it. Windows of answers still raise
+    /// it (the tenant refills faster) or cap it, and a 429 lowers it, as for any bucket.
+    fn estimate(&self) -> (f64, bool) {
+        let measured = self.sampled_rate.max(self.window_lower);
+        let mut rate = match self.published {
+            Some(published) => published.max(self.window_lower),
             // Nothing measured yet (e.g. the first answer was a 429): assume the bucket refills
             // within a second.
-            rate = self.capacity;
-        }
+            None if measured == 0.0 => self.capacity,
+            None => measured,
+        };
         if self.window_upper.is_finite() {
             rate = rate.min(self.window_upper);
         }
-        rate.min(self.ceiling).max(0.01)
+        rate = rate.min(self.ceiling).max(0.01);
+        (rate, self.published == Some(rate))
+    }
+
+    /// The rate requests are paced at: the estimate less a margin for its error and jitter.
+    fn pace(&self) -> f64 {
+        match self.estimate() {
+            (rate, true) => rate * PUBLISHED_SAFETY,
+            (rate, false) => rate * SAFETY,
+        }
     }
 
     fn refill(&mut self, now: Instant) {
         let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
-        self.tokens = (self.tokens + elapsed * self.rate() * SAFETY).min(self.capacity);
+        self.tokens = (self.tokens + elapsed * self.pace()).min(self.capacity);
         self.updated = now;
     }
 }
@@ -154,6 +189,8 @@ enum Mode {
 #[derive(Debug, Clone)]
 pub struct BucketModel {
     mode: Mode,
+    /// Auth0's published refill rate of this kind of bucket, by burst.
+    published_rate: fn(u32) -> Option<f64>,
     in_flight: u32,
     /// Answers observed so far: a request's answer compares it with the count at its sending.
     answered: u64,
@@ -162,9 +199,11 @@ pub struct BucketModel {
 }
 
 impl Default for BucketModel {
+    /// The model of a tenant's global bucket.
     fn default() -> Self {
         Self {
             mode: Mode::Unknown,
+            published_rate: rate_limits::global_rate,
             in_flight: 0,
             answered: 0,
             not_before: None,
@@ -173,6 +212,14 @@ impl Default for BucketModel {
 }
 
 impl BucketModel {
+    /// The model of the bucket of email template and provider writes.
+    pub fn email_writes() -> Self {
+        Self {
+            published_rate: rate_limits::email_write_rate,
+            ..Self::default()
+        }
+    }
+
     /// May a request be sent now? On `Go`, the request is counted as in flight.
     pub fn admit(&mut self, now: Instant) -> Admission {
         match &mut self.mode {
@@ -188,7 +235,7 @@ impl BucketModel {
             Mode::Limited(bucket) => {
                 bucket.refill(now);
                 if bucket.tokens < 1.0 {
-                    let rate = bucket.rate() * SAFETY;
+                    let rate = bucket.pace();
                     let wait = ((1.0 - bucket.tokens) / rate).clamp(0.001, 60.0);
                     return Admission::Wait(Duration::from_secs_f64(wait));
                 }
@@ -255,6 +302,7 @@ impl BucketModel {
             mode => {
                 *mode = Mode::Limited(Bucket {
                     capacity,
+                    published: (self.published_rate)(headers.limit),
                     tokens: remaining - others,
                     updated: now,
                     sampled_rate: 0.0,
@@ -277,6 +325,7 @@ impl BucketModel {
         // The server refilled most of a token more than this bucket did: the estimate is low (a
         // single sample cannot tell a fast refill of a small bucket). Probe upwards.
         if !rate_limited
+            && bucket.published.is_none()
             && bucket.tokens + 0.75 < remaining - others
             && bucket.sampled_upper > 4.0 * bucket.rate()
         {
@@ -364,12 +413,13 @@ impl BucketModel {
         bucket.refill(now);
         // The least the server can hold: what it last reported, refilled since. Pacing may
         // count on up to a token more; a new process cannot recover from that guess.
-        let rate = bucket.rate() * SAFETY;
+        let rate = bucket.pace();
         let since = now
             .saturating_duration_since(bucket.reported_at)
             .as_secs_f64();
         let least = bucket.tokens.min(bucket.reported + since * rate);
-        (least < 1.0).then(|| Duration::from_secs_f64(((1.0 - least) / rate).min(60.0)))
+        // Waits are whole nanoseconds: a remainder below one is rounding, not a missing token.
+        (least < 1.0 - 1e-9).then(|| Duration::from_secs_f64(((1.0 - least) / rate).min(60.0)))
     }
 
     /// Until the limits are known, sends nothing before `at` (when a previous run left the
@@ -418,7 +468,7 @@ impl Endpoint {
 
 /// The shared limiter: one [`BucketModel`] per bucket Auth0 keeps, behind locks, with async
 /// waiting.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct RateLimiter {
     global: Mutex<BucketModel>,
     email_writes: Mutex<BucketModel>,
@@ -436,6 +486,16 @@ pub struct Admitted<'a> {
     /// The answering bucket's count of answers when this request was admitted.
     answered_at_send: u64,
     done: bool,
+}
+
+impl Default for RateLimiter {
+    fn default() -> Self {
+        Self {
+            global: Mutex::new(BucketModel::default()),
+            email_writes: Mutex::new(BucketModel::email_writes()),
+            answered: Notify::new(),
+        }
+    }
 }
 
 impl RateLimiter {
@@ -748,6 +808,138 @@ mod tests {
         (t, refused)
     }
 
+    /// Runs `count` requests one after another (answered in 4 ms) through `model` from time `t`
+    /// against `server`; returns (end time, 429s).
+    fn run_against(
+        model: &mut BucketModel,
+        server: &mut ServerBucket,
+        (start, epoch): (Instant, f64),
+        mut t: f64,
+        count: u32,
+    ) -> (f64, u32) {
+        let latency = 0.002;
+        let (mut accepted_count, mut refused) = (0, 0);
+        while accepted_count < count {
+            match model.admit(start + Duration::from_secs_f64(t)) {
+                Admission::Go => {
+                    let (accepted, headers, reset_in) = server.handle(t + latency, epoch);
+                    t += 2.0 * latency;
+                    model.observe(
+                        start + Duration::from_secs_f64(t),
+                        Some(headers),
+                        reset_in - latency,
+                        !accepted,
+                    );
+                    if accepted {
+                        accepted_count += 1;
+                    } else {
+                        refused += 1;
+                    }
+                }
+                Admission::Wait(wait) => t += wait.as_secs_f64(),
+                Admission::WaitForFirstResponse => unreachable!("requests are sequential"),
+            }
+        }
+        (t, refused)
+    }
+
+    /// The epoch of a run starting `phase` twentieths into a second: whole-second resets make
+    /// what a run learns depend on it.
+    fn epoch_at(phase: u32) -> f64 {
+        1_700_000_000.0 + f64::from(phase) / 20.0
+    }
+
+    #[test]
+    fn back_to_back_runs_at_free_meet_no_429() {
+        // apply, plan, apply, export (the example tenant's request counts), each a new process
+        // that knows only when the previous one said a token would be back (the cache file),
+        // for every phase of the second at which the sequence starts and several pauses
+        // between the processes. Probing above the rate once cost such runs a 429.
+        let start = Instant::now();
+        let mut failures = Vec::new();
+        for phase in 0..20 {
+            for pause in [0.01, 0.05, 0.2, 0.45] {
+                let mut server = ServerBucket::new(2, 2.0, f64::ceil);
+                let (mut t, mut refused, mut ready) = (0.0, 0, None);
+                for count in [41, 12, 14, 24] {
+                    let mut model = BucketModel::default();
+                    if let Some(at) = ready {
+                        model.not_before(start + Duration::from_secs_f64(at));
+                    }
+                    let (end, run_refused) =
+                        run_against(&mut model, &mut server, (start, epoch_at(phase)), t, count);
+                    refused += run_refused;
+                    ready = model
+                        .until_a_token(start + Duration::from_secs_f64(end))
+                        .map(|wait| end + wait.as_secs_f64());
+                    t = end + pause;
+                }
+                if refused > 0 {
+                    failures.push(format!(
+                        "phase {phase}/20, pause {pause}s: {refused} refused"
+                    ));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// For every phase of the second: a run of `count` requests from a full bucket of the
+    /// given shape, as (its time over its floor, 429s).
+    fn short_runs(capacity: u32, rate: f64, count: u32) -> Vec<(u32, f64, u32)> {
+        let start = Instant::now();
+        let floor = f64::from(count - capacity) / rate;
+        (0..20)
+            .map(|phase| {
+                let mut server = ServerBucket::new(capacity, rate, f64::ceil);
+                let mut model = BucketModel::default();
+                let (end, refused) = run_against(
+                    &mut model,
+                    &mut server,
+                    (start, epoch_at(phase)),
+                    0.0,
+                    count,
+                );
+                (phase, end / floor, refused)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_short_run_at_a_published_bucket_is_at_its_floor_from_its_first_answer() {
+        // The example tenant's plan at free (12 requests) and a large tenant's at enterprise
+        // (68): whole-second resets left the free run's first estimate anywhere between 1.2
+        // and 2 per second (up to 1.10x its floor).
+        for (capacity, rate, count) in [(2, 2.0, 12), (50, 16.0, 68)] {
+            for (phase, ratio, refused) in short_runs(capacity, rate, count) {
+                let context = format!("burst {capacity} at {rate}/s, phase {phase}/20");
+                assert!(ratio < 1.03, "{context}: {ratio:.3}x the floor");
+                assert_eq!(refused, 0, "{context}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_bucket_that_does_not_keep_its_published_rate_is_measured() {
+        // A published burst refilled slower than published: a few 429s lower the estimate,
+        // then the run keeps the pace without more.
+        let floor = 198.0 / 1.0;
+        for (rounding, elapsed, refused) in simulate(2, 1.0, 200, 0.002) {
+            let context =
+                format!("burst 2 at 1/s, reset {rounding}: {elapsed:.1}s, {refused} refused");
+            assert!(refused <= 8, "{context}");
+            assert!(elapsed < floor * 1.1, "too slow: {context}");
+        }
+        // Refilled faster than published: windows of answers raise the estimate.
+        let floor = 998.0 / 4.0;
+        for (rounding, elapsed, refused) in simulate(2, 4.0, 1000, 0.002) {
+            let context =
+                format!("burst 2 at 4/s, reset {rounding}: {elapsed:.1}s, {refused} refused");
+            assert!(elapsed < floor * 1.2, "too slow: {context}");
+            assert!(refused <= 1, "{context}");
+        }
+    }
+
     #[test]
     fn free_plan_pace_is_close_to_the_refill_rate_without_429s() {
         assert_paced(2, 2.0, 1000, 1.05, 1);
@@ -761,9 +953,9 @@ mod tests {
 
     #[test]
     fn small_fast_buckets_are_learned_by_probing() {
-        // Burst 2 refilled at 20/s: one response alone cannot tell more than 2/s; probing gets
-        // within 1.5x of the floor (not 10x) without 429s.
-        assert_paced(2, 20.0, 2000, 1.5, 5);
+        // Burst 3 refilled at 20/s (no plan publishes it): one response alone cannot tell more
+        // than 3/s; probing gets within 1.5x of the floor (not 7x) without 429s.
+        assert_paced(3, 20.0, 2000, 1.5, 5);
     }
 
     #[test]
@@ -989,6 +1181,25 @@ mod tests {
             false,
         );
         model
+    }
+
+    #[test]
+    fn a_published_burst_starts_at_its_published_rate_in_its_own_kind_of_bucket() {
+        let now = Instant::now();
+        let first_answer = |mut model: BucketModel| {
+            assert_eq!(model.admit(now), Admission::Go);
+            let headers = RateLimitHeaders {
+                limit: 5,
+                remaining: 4,
+                reset: 0,
+            };
+            model.observe(now, Some(headers), 1.0, false);
+            model.estimated_rate().expect("limits known")
+        };
+        // Burst 5 is the email writes' (25 per minute), not a global bucket's: that one is
+        // estimated from the answer (one token short, full again in a second).
+        assert!((first_answer(BucketModel::email_writes()) - 25.0 / 60.0).abs() < 1e-9);
+        assert!((first_answer(BucketModel::default()) - 1.0).abs() < 1e-9);
     }
 
     #[test]
