@@ -152,24 +152,17 @@ pub fn client_credentials(
             ));
         }
     }
+    // Auth0 answers a missing or unknown client and a wrong secret alike, without saying which
+    // (crates/auth0-emulator/ERRORS.md).
+    let unauthorized = || OAuthError::new(401, "access_denied", "Unauthorized");
     let client_id = field("client_id");
-    if client_id.is_empty() {
-        return Err(OAuthError::new(401, "access_denied", "Unauthorized"));
-    }
-    let client = store
-        .clients
-        .get(client_id)
-        .ok_or_else(|| OAuthError::new(401, "invalid_client", "Client authentication failed"))?;
+    let client = store.clients.get(client_id).ok_or_else(unauthorized)?;
     let secret = client
         .get("client_secret")
         .and_then(Value::as_str)
         .unwrap_or_default();
     if secret.is_empty() || secret != field("client_secret") {
-        return Err(OAuthError::new(
-            401,
-            "invalid_client",
-            "Client authentication failed",
-        ));
+        return Err(unauthorized());
     }
     let allows_grant = client
         .get("grant_types")
@@ -335,7 +328,18 @@ mod tests {
             0,
         )
         .unwrap_err();
-        assert_eq!((bad.status, bad.error), (401, "invalid_client"));
+        assert_eq!(
+            (bad.status, bad.error, bad.description.as_str()),
+            (401, "access_denied", "Unauthorized")
+        );
+        let unknown = client_credentials(
+            &store,
+            "x",
+            &form(json!({"grant_type":"client_credentials","client_id":"nobody","client_secret":"m2m-secret"})),
+            0,
+        )
+        .unwrap_err();
+        assert_eq!((unknown.status, unknown.error), (401, "access_denied"));
         let audience = client_credentials(
             &store,
             "x",
