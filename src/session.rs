@@ -10,8 +10,8 @@ use anyhow::Context as _;
 use secrecy::SecretString;
 
 use crate::api::{
-    ConnectionSettings, ManagementClient, Observers, RequestEvent, RequestObserver, SLOW_AFTER,
-    SlowObserver, SlowRequest, Waiting,
+    ApiError, ConnectionSettings, ManagementClient, Observers, RequestEvent, RequestObserver,
+    SLOW_AFTER, SlowObserver, SlowRequest, Waiting,
 };
 use crate::cli::ConnectionArgs;
 use crate::printer::Printer;
@@ -193,7 +193,16 @@ async fn connect_to(
     };
     ManagementClient::connect_with_observers(settings, observers)
         .await
-        .with_context(|| format!("cannot authenticate with {origin}"))
+        .map_err(|error| {
+            // Auth0 answers an unknown client and a wrong secret alike (401 `Unauthorized`).
+            let refused = matches!(error, ApiError::Token { status: 401, .. });
+            let hint = if refused {
+                " (Auth0 refused the M2M application's client id and secret: check both, it does not say which is wrong)"
+            } else {
+                ""
+            };
+            anyhow::Error::new(error).context(format!("cannot authenticate with {origin}{hint}"))
+        })
 }
 
 /// How long a request may go unanswered before the run says what it waits for: 5 s, or

@@ -162,6 +162,13 @@ async fn a_tenant_that_fails_does_not_stop_the_other_and_the_run_exits_1() {
         planned.stderr.contains("cannot authenticate with"),
         "{planned}"
     );
+    assert!(
+        planned
+            .stderr
+            .contains("Auth0 refused the M2M application's client id and secret"),
+        "{planned}"
+    );
+    assert!(!planned.stderr.contains("not-the-secret"), "{planned}");
     // dev was planned and saved all the same.
     assert!(planned.stdout.contains("Plan: 1 to create"), "{planned}");
     assert_eq!(
