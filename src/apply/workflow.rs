@@ -26,11 +26,10 @@ pub struct ApplyRequest<'a> {
     /// The tenant file: planned now when there is no saved plan, and planned again after
     /// applying to verify the result.
     pub tenant: Option<&'a TenantFile>,
-    /// A saved plan ([`read_saved_plan`]) to execute exactly.
+    /// A saved plan ([`read_saved_plan`]) to execute exactly, its secrets filled in by
+    /// [`prepare_saved_plan`].
     pub saved: Option<Plan>,
-    /// Where a saved plan's secret values come from (it holds `${VAR}` references only): the
-    /// variables the tenant file loads with (`Variables::for_tenant_file`: the environment and
-    /// the `.env` beside the file), or the environment alone without a tenant file.
+    /// Where the secret values come from, named in the error when one is missing.
     pub variables: Variables,
     pub plan_options: PlanOptions,
     pub options: ApplyOptions,
@@ -109,9 +108,8 @@ async fn apply_plan(
     record: &mut Record,
 ) -> anyhow::Result<Outcome> {
     let (plan, live) = match (request.saved, request.tenant) {
-        (Some(mut plan), _) => {
+        (Some(plan), _) => {
             let live = check_saved_plan(client, &plan).await?;
-            resolve_saved_plan(&mut plan, &request.variables);
             (plan, live)
         }
         (None, Some(tenant)) => plan_tenant(client, tenant, request.plan_options).await?,
@@ -120,24 +118,7 @@ async fn apply_plan(
     printer.plan(&plan, PlanFormat::Human);
     record.plan = Some(plan.clone());
     // The file loads without its secrets: only those this plan sends need a value.
-    let missing = missing_secrets(&plan);
-    if !missing.is_empty() {
-        bail!(
-            "the plan sends secrets without a value, nothing was changed:\n{}\nset {} in {}{}",
-            missing
-                .iter()
-                .map(|m| format!("  - {m}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-            if missing.len() == 1 { "it" } else { "them" },
-            request.variables.where_to_set(),
-            if request.tenant.is_none() {
-                " (or pass the tenant file too, and its .env is read)"
-            } else {
-                ""
-            }
-        );
-    }
+    refuse_unset_secrets(&plan, &request.variables, request.tenant.is_some())?;
     if plan.is_refused() {
         bail!("the plan has errors (above); nothing was changed");
     }
@@ -167,6 +148,46 @@ async fn apply_plan(
         } else {
             Outcome::NotConverged
         },
+    )
+}
+
+/// Fills in a saved plan's secrets from `variables` (the variables the tenant file loads with,
+/// `Variables::for_tenant_file`: the environment and the `.env` beside the file; or the
+/// environment alone without a tenant file) and refuses it when one it sends has no value.
+/// Needs no tenant: run before connecting, a refusal sends nothing, not even the apply lock.
+pub fn prepare_saved_plan(
+    plan: &mut Plan,
+    variables: &Variables,
+    with_tenant_file: bool,
+) -> anyhow::Result<()> {
+    resolve_saved_plan(plan, variables);
+    refuse_unset_secrets(plan, variables, with_tenant_file)
+}
+
+/// Refuses a plan that would send a secret whose variable has no value, naming each.
+fn refuse_unset_secrets(
+    plan: &Plan,
+    variables: &Variables,
+    with_tenant_file: bool,
+) -> anyhow::Result<()> {
+    let missing = missing_secrets(plan);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    bail!(
+        "the plan sends secrets without a value, nothing was changed:\n{}\nset {} in {}{}",
+        missing
+            .iter()
+            .map(|m| format!("  - {m}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        if missing.len() == 1 { "it" } else { "them" },
+        variables.where_to_set(),
+        if with_tenant_file {
+            ""
+        } else {
+            " (or pass the tenant file too, and its .env is read)"
+        }
     )
 }
 

@@ -244,15 +244,25 @@ async fn apply_target(
         .as_deref()
         .map(|file| load_for_tenant(file, args.strict, printer))
         .transpose()?;
-    let saved = target
-        .plan
-        .as_deref()
-        .map(workflow::read_saved_plan)
-        .transpose()?;
     // A saved plan's secrets come from the same variables the tenant file loads with.
     let variables = match target.file.as_deref() {
         Some(file) => Variables::for_tenant_file(file).map_err(anyhow::Error::msg)?,
         None => Variables::from_process_environment(),
+    };
+    let saved = match target.plan.as_deref() {
+        Some(path) => {
+            let mut plan = workflow::read_saved_plan(path)?;
+            // Refused before connecting: nothing is sent. The record keeps the plan, for the
+            // report of what stayed pending.
+            if let Err(error) =
+                workflow::prepare_saved_plan(&mut plan, &variables, loaded.is_some())
+            {
+                record.plan = Some(plan);
+                return Err(error);
+            }
+            Some(plan)
+        }
+        None => None,
     };
     let client = connect_tenant(&args.connection, loaded.as_ref(), printer).await?;
     let tenant = loaded.as_ref().map(|loaded| &loaded.tenant);
