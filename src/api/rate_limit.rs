@@ -774,52 +774,30 @@ mod tests {
         latency: f64,
         round: fn(f64) -> f64,
     ) -> (f64, u32) {
-        let start = Instant::now();
-        let epoch = 1_700_000_000.37;
-        let mut model = BucketModel::default();
         let mut server = ServerBucket::new(capacity, rate, round);
-        let mut t = 0.0_f64;
-        let mut refused = 0;
-        let mut sent_ok = 0;
-        let mut guard = 0;
-        while sent_ok < count {
-            guard += 1;
-            assert!(guard < 100_000, "simulation did not finish");
-            match model.admit(start + Duration::from_secs_f64(t)) {
-                Admission::Go => {
-                    let (accepted, headers, reset_in) = server.handle(t + latency, epoch);
-                    t += 2.0 * latency;
-                    model.observe(
-                        start + Duration::from_secs_f64(t),
-                        Some(headers),
-                        reset_in - latency,
-                        !accepted,
-                    );
-                    if accepted {
-                        sent_ok += 1;
-                    } else {
-                        refused += 1;
-                    }
-                }
-                Admission::Wait(wait) => t += wait.as_secs_f64(),
-                Admission::WaitForFirstResponse => unreachable!("requests are sequential"),
-            }
-        }
-        (t, refused)
+        let clock = (Instant::now(), 1_700_000_000.37);
+        run_against(
+            &mut BucketModel::default(),
+            &mut server,
+            clock,
+            0.0,
+            (count, latency),
+        )
     }
 
-    /// Runs `count` requests one after another (answered in 4 ms) through `model` from time `t`
-    /// against `server`; returns (end time, 429s).
+    /// Runs `count` requests one after another (each way taking `latency`) through `model` from
+    /// time `t` against `server`; returns (end time, 429s).
     fn run_against(
         model: &mut BucketModel,
         server: &mut ServerBucket,
         (start, epoch): (Instant, f64),
         mut t: f64,
-        count: u32,
+        (count, latency): (u32, f64),
     ) -> (f64, u32) {
-        let latency = 0.002;
-        let (mut accepted_count, mut refused) = (0, 0);
+        let (mut accepted_count, mut refused, mut guard) = (0, 0, 0);
         while accepted_count < count {
+            guard += 1;
+            assert!(guard < 100_000, "simulation did not finish");
             match model.admit(start + Duration::from_secs_f64(t)) {
                 Admission::Go => {
                     let (accepted, headers, reset_in) = server.handle(t + latency, epoch);
@@ -866,8 +844,13 @@ mod tests {
                     if let Some(at) = ready {
                         model.not_before(start + Duration::from_secs_f64(at));
                     }
-                    let (end, run_refused) =
-                        run_against(&mut model, &mut server, (start, epoch_at(phase)), t, count);
+                    let (end, run_refused) = run_against(
+                        &mut model,
+                        &mut server,
+                        (start, epoch_at(phase)),
+                        t,
+                        (count, 0.002),
+                    );
                     refused += run_refused;
                     ready = model
                         .until_a_token(start + Duration::from_secs_f64(end))
@@ -898,7 +881,7 @@ mod tests {
                     &mut server,
                     (start, epoch_at(phase)),
                     0.0,
-                    count,
+                    (count, 0.002),
                 );
                 (phase, end / floor, refused)
             })
