@@ -106,19 +106,21 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Export(ExportArgs),
 
-    /// Run a local Auth0 tenant (Management API, token endpoint, login pages) for offline work
-    /// and tests.
+    /// Run a local Auth0 tenant for offline work and tests.
     ///
-    /// Prints the AUTH0_DOMAIN, AUTH0_M2M_CLIENT_ID and AUTH0_M2M_CLIENT_SECRET to use. The
-    /// deployed post-login Actions run at every login in Node.js 20+; their console output
-    /// and errors are printed on stderr as they happen.
+    /// Serves the Management API, the token endpoint and the login pages, and prints the
+    /// AUTH0_DOMAIN, AUTH0_M2M_CLIENT_ID and AUTH0_M2M_CLIENT_SECRET to use. The deployed
+    /// post-login Actions run at every login in Node.js 20+; their console output and errors
+    /// are printed on stderr as they happen.
     ///
     /// Example: tenantform emulate --listen 127.0.0.1:8787 --state tenant.json --rate-limit free
     #[command(verbatim_doc_comment)]
     Emulate(EmulateArgs),
 
-    /// See the tool work in a minute, with no Auth0 account: plan, apply and plan again
-    /// against a built-in emulated tenant.
+    /// See the tool work in a minute against a built-in emulated tenant (no Auth0 account).
+    ///
+    /// Plans, applies and plans again, renders the app's files and signs in as an invited and an
+    /// uninvited user.
     ///
     /// Example: cargo run --release -- demo
     #[command(verbatim_doc_comment)]
@@ -464,4 +466,37 @@ pub struct DemoArgs {
     /// The tenant file to demonstrate with.
     #[arg(long, default_value = "tenants/dev.yaml")]
     pub file: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    /// Every command, its path from the top (`tenantform actions test`).
+    fn commands(command: &clap::Command, path: &str, out: &mut Vec<(String, clap::Command)>) {
+        for sub in command.get_subcommands() {
+            let path = format!("{path} {}", sub.get_name());
+            out.push((path.clone(), sub.clone()));
+            commands(sub, &path, out);
+        }
+    }
+
+    #[test]
+    fn every_command_is_summed_up_in_one_line() {
+        // Doc comments are verbatim: a summary wrapped in the source shows as a broken line in
+        // `--help`'s list of commands.
+        let mut all = Vec::new();
+        commands(&super::Cli::command(), "tenantform", &mut all);
+        assert!(all.len() > 10, "{} commands", all.len());
+        let broken: Vec<&str> = all
+            .iter()
+            .filter(|(_, command)| {
+                command
+                    .get_about()
+                    .is_some_and(|about| about.to_string().contains('\n'))
+            })
+            .map(|(path, _)| path.as_str())
+            .collect();
+        assert_eq!(broken, Vec::<&str>::new());
+    }
 }
