@@ -2,7 +2,7 @@
 //! forced, each file atomically; and the JSON Schema its `$schema` comment names, when that
 //! file does not exist yet.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context;
 
@@ -59,11 +59,22 @@ pub fn write_export(
     Ok(paths)
 }
 
-/// The schema file the `$schema` comment of a file written at `out` names.
+/// The schema file the `$schema` comment of a file written at `out` names, as the user would
+/// write it (`tenants/schema.json`, not `tenants/teams/../schema.json`).
 pub fn schema_file(out: &Path) -> PathBuf {
-    out.parent()
-        .unwrap_or(Path::new(""))
-        .join(super::yaml::schema_path(out))
+    let mut path = out.parent().unwrap_or(Path::new("")).to_path_buf();
+    for part in Path::new(&super::yaml::schema_path(out)).components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(path.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                path.pop();
+            }
+            other => path.push(other),
+        }
+    }
+    path
 }
 
 /// Writes `contents` to `path` atomically, readable by the owner only (see [`private_file`]).

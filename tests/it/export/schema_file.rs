@@ -22,7 +22,11 @@ async fn the_schema_the_export_names_exists() {
     let emulator = start().await;
     let schema = Cli::new().args(["schema"]).run();
     schema.assert_success();
-    for out in ["tenants/acme.yaml", "tenants/teams/acme.yaml", "acme.yaml"] {
+    for (out, shown) in [
+        ("tenants/acme.yaml", "tenants/schema.json"),
+        ("tenants/teams/acme.yaml", "tenants/schema.json"),
+        ("acme.yaml", "tenants/schema.json"),
+    ] {
         let dir = tempfile::tempdir().unwrap();
         let run = Cli::new()
             .emulator(&emulator)
@@ -34,6 +38,9 @@ async fn the_schema_the_export_names_exists() {
         let written = std::fs::read_to_string(&named)
             .unwrap_or_else(|e| panic!("{out}: {} does not exist: {e}", named.display()));
         assert_eq!(written.trim_end(), schema.stdout.trim_end(), "{out}");
+        // Named as the user would write it.
+        let output = format!("{}{}", run.stdout, run.stderr);
+        assert!(output.contains(&format!("wrote {shown}\n")), "{out}: {run}");
     }
 
     // A project's own schema file is not replaced.
