@@ -752,6 +752,18 @@ mod tests {
     /// Asserts the pace is within `slack` of the floor, with no 429 when the reset is rounded up
     /// (the bucket is full "by" that second) and at most `max_refused` otherwise.
     fn assert_paced(capacity: u32, rate: f64, count: u32, slack: f64, max_refused: u32) {
+        let allowed = |rounding: &str| if rounding == "ceil" { 0 } else { max_refused };
+        assert_pace(capacity, rate, count, slack, allowed);
+    }
+
+    /// Asserts the pace is within `slack` of the floor, with at most `allowed(rounding)` 429s.
+    fn assert_pace(
+        capacity: u32,
+        rate: f64,
+        count: u32,
+        slack: f64,
+        allowed: impl Fn(&str) -> u32,
+    ) {
         let floor = f64::from(count - capacity) / rate;
         for (rounding, elapsed, refused) in simulate(capacity, rate, count, 0.002) {
             let context = format!(
@@ -762,8 +774,7 @@ mod tests {
                 elapsed >= floor * 0.99,
                 "faster than the server allows: {context}"
             );
-            let allowed = if rounding == "ceil" { 0 } else { max_refused };
-            assert!(refused <= allowed, "too many 429s: {context}");
+            assert!(refused <= allowed(rounding), "too many 429s: {context}");
         }
     }
 
@@ -906,21 +917,9 @@ mod tests {
     fn a_bucket_that_does_not_keep_its_published_rate_is_measured() {
         // A published burst refilled slower than published: a few 429s lower the estimate,
         // then the run keeps the pace without more.
-        let floor = 198.0 / 1.0;
-        for (rounding, elapsed, refused) in simulate(2, 1.0, 200, 0.002) {
-            let context =
-                format!("burst 2 at 1/s, reset {rounding}: {elapsed:.1}s, {refused} refused");
-            assert!(refused <= 8, "{context}");
-            assert!(elapsed < floor * 1.1, "too slow: {context}");
-        }
+        assert_pace(2, 1.0, 200, 1.1, |_| 8);
         // Refilled faster than published: windows of answers raise the estimate.
-        let floor = 998.0 / 4.0;
-        for (rounding, elapsed, refused) in simulate(2, 4.0, 1000, 0.002) {
-            let context =
-                format!("burst 2 at 4/s, reset {rounding}: {elapsed:.1}s, {refused} refused");
-            assert!(elapsed < floor * 1.2, "too slow: {context}");
-            assert!(refused <= 1, "{context}");
-        }
+        assert_pace(2, 4.0, 1000, 1.2, |_| 1);
         // Burst 50 refilled at 50/s, far faster than published: the answers show the tokens
         // the server holds, which the run spends at once, and windows then measure the rate.
         assert_paced(50, 50.0, 2000, 1.05, 1);
