@@ -15,11 +15,11 @@
 //!   the window grows; its lower bound raises the estimate and, once the window has seen ten
 //!   tokens refill, its upper bound caps it (this corrects samples from a server that rounds
 //!   the reset down);
-//! - when the server reports a whole token more than the local bucket holds, the estimate is
-//!   too low (a small bucket refilled fast looks like a slow one) and grows by a quarter, while
-//!   the samples' upper bound is loose. That token may also be the fraction the server held
-//!   beyond its whole-token report, which is why published buckets are never probed: at the
-//!   free plan's burst of 2 the guess overshot and back-to-back runs met 429s;
+//! - when the server reports a whole token more than the local bucket holds, beyond the
+//!   fraction of a token it may hold above its last whole-token report, the estimate is too low
+//!   (a small bucket refilled fast looks like a slow one) and grows by a quarter, while the
+//!   samples' upper bound is loose. Taking that fraction for evidence made the guess overshoot
+//!   small buckets and cost back-to-back runs 429s; published buckets are never probed;
 //! - a 429 means the estimate was too high: it is lowered and capped for the rest of the run.
 //!
 //! Requests in flight hold a token from the local bucket; when a response reports fewer
