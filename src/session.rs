@@ -253,8 +253,14 @@ fn request_logger(printer: Printer) -> RequestObserver {
             .as_deref()
             .map(|r| format!(" ratelimit-remaining={r}"))
             .unwrap_or_default();
+        // The time answering is Auth0's; a wait before sending is this run's pacing.
+        let waited = if event.waited >= Duration::from_millis(1) {
+            format!(" (waited {}ms to be sent)", event.waited.as_millis())
+        } else {
+            String::new()
+        };
         printer.detail(&format!(
-            "{} {} {status} {}ms{remaining}{retry}",
+            "{} {} {status} {}ms{remaining}{waited}{retry}",
             event.method,
             event.path,
             event.elapsed.as_millis()

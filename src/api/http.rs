@@ -44,7 +44,11 @@ pub struct RequestEvent {
     pub status: Option<u16>,
     /// 0 for the first attempt.
     pub attempt: u32,
+    /// From sending the request to its answer.
     pub elapsed: Duration,
+    /// How long it waited before it was sent: the rate limit, or the client's own limit on
+    /// requests in flight.
+    pub waited: Duration,
     /// The answer's `x-ratelimit-remaining`, when it had one.
     pub ratelimit_remaining: Option<String>,
 }
@@ -174,7 +178,7 @@ pub(crate) fn report(
     line: &RequestLine,
     answer: Option<(u16, &HeaderMap)>,
     attempt: u32,
-    started: Instant,
+    (queued, sent): (Instant, Instant),
 ) {
     if let Some(observer) = &observers.request {
         observer(&RequestEvent {
@@ -182,7 +186,8 @@ pub(crate) fn report(
             path: line.path.clone(),
             status: answer.map(|(status, _)| status),
             attempt,
-            elapsed: started.elapsed(),
+            elapsed: sent.elapsed(),
+            waited: sent.saturating_duration_since(queued),
             ratelimit_remaining: answer
                 .and_then(|(_, headers)| headers.get("x-ratelimit-remaining"))
                 .and_then(|value| value.to_str().ok())
@@ -300,7 +305,8 @@ impl HttpCore {
                 self.stats.retried();
             }
             phase.set(OWN);
-            let started = Instant::now();
+            let queued = Instant::now();
+            let sent;
             let outcome = {
                 let _slot = self
                     .slots
@@ -310,6 +316,7 @@ impl HttpCore {
                 phase.set(RATE_LIMIT);
                 let admitted = self.limiter.admit(Endpoint::of(method, url.path())).await;
                 phase.set(SERVER);
+                sent = Instant::now();
                 self.stats.request_sent();
                 let mut request = self
                     .http
@@ -337,7 +344,7 @@ impl HttpCore {
                 line,
                 answered.map(|(status, headers, _)| (*status, headers)),
                 attempt,
-                started,
+                (queued, sent),
             );
 
             let next = match outcome {

@@ -102,7 +102,7 @@ impl TokenSource {
                 .ok()
                 .map(|(code, headers, _)| (*code, headers)),
             0,
-            started,
+            (started, started),
         );
         let (code, _, bytes) = answer?;
         let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);

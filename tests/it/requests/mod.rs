@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::time::Duration;
 
 use auth0_emulator::{Emulator, EmulatorOptions, RateLimit, RequestLogEntry};
 use serde_json::json;
@@ -20,7 +21,7 @@ use tenantform_core::model::TenantFile;
 use tenantform_core::model::load::{LoadOptions, load_tenant_with};
 use tenantform_core::model::variables::Variables;
 
-use crate::support::{management_client, process_client};
+use crate::support::{management_client, observed_client, process_client};
 
 const SMALL_TENANT: &str = "\
 applications:
@@ -355,8 +356,7 @@ async fn a_run_right_after_one_that_drained_the_bucket_is_not_refused() {
     let cache = tempfile::tempdir().unwrap();
     let drained = process_client(&emulator, cache.path()).await;
     // Burst 2, then paced reads until one leaves the bucket empty: the run records when it
-    // holds a token again. (The limiter's first estimate of the refill is low, so the first
-    // paced reads may find a token to spare; a run that leaves one records nothing.)
+    // holds a token again. (A read that finds a token to spare leaves nothing to record.)
     let recorded = cache.path().join("rate-limits.json");
     for _ in 0..10 {
         drained.get(&["clients"], &[]).await.unwrap();
@@ -382,6 +382,35 @@ async fn a_run_right_after_a_lock_release_is_not_refused() {
         .unwrap();
     lease.release().await.unwrap();
     assert_next_process_is_not_refused(&emulator, cache.path()).await;
+    emulator.shutdown().await.unwrap();
+}
+
+/// What a request waited to be sent (the pacing) is told apart from how long Auth0 took to
+/// answer it: `--verbose` shows both.
+#[tokio::test]
+async fn a_request_held_by_the_pacing_reports_its_wait_apart_from_its_answer() {
+    let emulator = start(RateLimit::Free).await;
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let observer: tenantform::api::RequestObserver = {
+        let events = std::sync::Arc::clone(&events);
+        std::sync::Arc::new(move |event: &tenantform::api::RequestEvent| {
+            if event.path.starts_with("/api/v2/") {
+                events.lock().unwrap().push((event.waited, event.elapsed));
+            }
+        })
+    };
+    let client = observed_client(&emulator, observer).await;
+    for _ in 0..4 {
+        client.get(&["clients"], &[]).await.unwrap();
+    }
+    let events = events.lock().unwrap().clone();
+    assert_eq!(events.len(), 4, "{events:?}");
+    // Burst 2 at 2 per second: the third and fourth wait about half a second each to be
+    // sent, and the emulator answers each in a few milliseconds.
+    for (waited, elapsed) in &events[2..] {
+        assert!(*waited >= Duration::from_millis(300), "{events:?}");
+        assert!(*elapsed < Duration::from_millis(200), "{events:?}");
+    }
     emulator.shutdown().await.unwrap();
 }
 

@@ -51,6 +51,13 @@ pub async fn process_client(emulator: &Emulator, cache: &Path) -> ManagementClie
     ManagementClient::connect(settings).await.expect("token")
 }
 
+/// A client that tells `observer` of every request it sends.
+pub async fn observed_client(emulator: &Emulator, observer: RequestObserver) -> ManagementClient {
+    ManagementClient::connect_with_observer(connection_settings(emulator), Some(observer))
+        .await
+        .expect("token")
+}
+
 /// A client whose requests time out after `timeout`, and which turns `emulator`'s faults off
 /// as soon as it sends a POST: with faults turned on (1.0) before a write, exactly that write
 /// meets one.
