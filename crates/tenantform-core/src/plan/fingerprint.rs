@@ -89,24 +89,10 @@ pub fn live_fingerprint(live: &LiveTenant, reads: &ReadSet, origin: &str) -> Str
     }
     // Canonical: every object's keys sorted (serde_json keeps insertion order here).
     view.sort_all_objects();
-    let mut hasher = HashWriter(Sha256::new());
+    // Hashed as it is serialized (the hasher is an `io::Write`), not collected into a string.
+    let mut hasher = Sha256::new();
     serde_json::to_writer(&mut hasher, &view).expect("JSON values serialize");
-    format!("sha256:{}", hex::encode(hasher.0.finalize()))
-}
-
-/// Hashes what is written to it: the canonical JSON is hashed as it is serialized, not
-/// collected into a string first.
-struct HashWriter(Sha256);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    format!("sha256:{}", hex::encode(hasher.finalize()))
 }
 
 #[cfg(test)]
